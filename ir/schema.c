@@ -57,30 +57,66 @@ typedef struct Lit {
 } Lit;
 #define LIT(x) {x, sizeof(x) - 1}
 
-/* Reserved words of torch's lexer, with the token each one is. */
-static const struct {
-    Lit word;
-    int kind;
-} keywords[] = {
-    {LIT("True"), TK_TRUE}, {LIT("False"), TK_FALSE}, {LIT("None"), TK_NONE},
-    {LIT("NoneType"), TK_NONE_TYPE}, {LIT("def"), TK_KEYWORD}, {LIT("if"), TK_KEYWORD},
-    {LIT("else"), TK_KEYWORD}, {LIT("elif"), TK_KEYWORD}, {LIT("while"), TK_KEYWORD},
-    {LIT("return"), TK_KEYWORD}, {LIT("is"), TK_KEYWORD}, {LIT("and"), TK_KEYWORD},
-    {LIT("or"), TK_KEYWORD}, {LIT("not"), TK_KEYWORD}, {LIT("global"), TK_KEYWORD},
-    {LIT("for"), TK_KEYWORD}, {LIT("in"), TK_KEYWORD}, {LIT("raise"), TK_KEYWORD},
-    {LIT("assert"), TK_KEYWORD}, {LIT("break"), TK_KEYWORD}, {LIT("continue"), TK_KEYWORD},
-    {LIT("del"), TK_KEYWORD}, {LIT("pass"), TK_KEYWORD}, {LIT("class"), TK_KEYWORD},
-    {LIT("import"), TK_KEYWORD}, {LIT("with"), TK_KEYWORD}, {LIT("as"), TK_KEYWORD},
-    {LIT("Ellipsis"), TK_KEYWORD},
-};
+#define IS_WORD(s, n, w) ((n) == sizeof(w) - 1 && !memcmp((s), (w), sizeof(w) - 1))
 
-/* Multi-character operators, longest first so the first match is the longest. */
-static const Lit operators[] = {
-    LIT("..."), LIT("**="), LIT("//="), LIT("<<="), LIT(">>="), LIT("->"), LIT("**"),
-    LIT("//"), LIT("=="), LIT("!="), LIT("<="), LIT(">="), LIT("<<"), LIT(">>"),
-    LIT("+="), LIT("-="), LIT("*="), LIT("/="), LIT("%="), LIT("&="), LIT("|="),
-    LIT("^="), LIT("@="),
-};
+/* The token kind of an identifier-shaped word: torch's reserved words
+ * (switching on the first letter keeps the common case to one compare). */
+static int word_kind(const char *s, size_t n) {
+    switch (s[0]) {
+    case 'T': return IS_WORD(s, n, "True") ? TK_TRUE : TK_IDENT;
+    case 'F': return IS_WORD(s, n, "False") ? TK_FALSE : TK_IDENT;
+    case 'N':
+        return IS_WORD(s, n, "None") ? TK_NONE : IS_WORD(s, n, "NoneType") ? TK_NONE_TYPE : TK_IDENT;
+    case 'E': return IS_WORD(s, n, "Ellipsis") ? TK_KEYWORD : TK_IDENT;
+    case 'a':
+        return IS_WORD(s, n, "and") || IS_WORD(s, n, "as") || IS_WORD(s, n, "assert") ? TK_KEYWORD
+                                                                                       : TK_IDENT;
+    case 'b': return IS_WORD(s, n, "break") ? TK_KEYWORD : TK_IDENT;
+    case 'c': return IS_WORD(s, n, "class") || IS_WORD(s, n, "continue") ? TK_KEYWORD : TK_IDENT;
+    case 'd': return IS_WORD(s, n, "def") || IS_WORD(s, n, "del") ? TK_KEYWORD : TK_IDENT;
+    case 'e': return IS_WORD(s, n, "else") || IS_WORD(s, n, "elif") ? TK_KEYWORD : TK_IDENT;
+    case 'f': return IS_WORD(s, n, "for") ? TK_KEYWORD : TK_IDENT;
+    case 'g': return IS_WORD(s, n, "global") ? TK_KEYWORD : TK_IDENT;
+    case 'i':
+        return IS_WORD(s, n, "if") || IS_WORD(s, n, "in") || IS_WORD(s, n, "is") ||
+                       IS_WORD(s, n, "import")
+                   ? TK_KEYWORD
+                   : TK_IDENT;
+    case 'n': return IS_WORD(s, n, "not") ? TK_KEYWORD : TK_IDENT;
+    case 'o': return IS_WORD(s, n, "or") ? TK_KEYWORD : TK_IDENT;
+    case 'p': return IS_WORD(s, n, "pass") ? TK_KEYWORD : TK_IDENT;
+    case 'r': return IS_WORD(s, n, "raise") || IS_WORD(s, n, "return") ? TK_KEYWORD : TK_IDENT;
+    case 'w': return IS_WORD(s, n, "while") || IS_WORD(s, n, "with") ? TK_KEYWORD : TK_IDENT;
+    default: return TK_IDENT;
+    }
+}
+
+/* Length of a multi-character operator at s (0 if none): ... -> ** **= //
+ * //= << <<= >> >>= == != <= >= and the augmented assignments. s is
+ * NUL-terminated, so looking two characters ahead is safe. */
+static size_t operator_len(const char *s) {
+    char c = s[0], d = s[1];
+    switch (c) {
+    case '.': return d == '.' && s[2] == '.' ? 3 : 0;
+    case '-': return d == '>' || d == '=' ? 2 : 0;
+    case '*':
+    case '/':
+    case '<':
+    case '>':
+        if (d == c)
+            return s[2] == '=' ? 3 : 2;
+        return d == '=' ? 2 : 0;
+    case '=':
+    case '!':
+    case '+':
+    case '%':
+    case '&':
+    case '|':
+    case '^':
+    case '@': return d == '=' ? 2 : 0;
+    default: return 0;
+    }
+}
 
 static const char single_chars[] = "+-*/%@()[]:,={}><.?!&^|~";
 
@@ -238,25 +274,14 @@ static Tok lex(Parser *p) {
         while (at + k < n && is_ident_char(s[at + k]))
             k++;
         p->pos += k;
-        int kind = TK_IDENT;
-        if (k <= 8)
-            for (size_t i = 0; i < TSI_ARRAY_LEN(keywords); i++)
-                if (keywords[i].word.len == k && keywords[i].word.s[0] == s[at] &&
-                    !memcmp(s + at, keywords[i].word.s, k)) {
-                    kind = keywords[i].kind;
-                    break;
-                }
-        return (Tok){kind, at, k};
+        return (Tok){word_kind(s + at, k), at, k};
     }
-    for (size_t i = 0; i < TSI_ARRAY_LEN(operators); i++) {
-        k = operators[i].len;
-        if (operators[i].s[0] == s[at] && at + k <= n && !memcmp(s + at, operators[i].s, k)) {
-            p->pos += k;
-            int kind = k == 3 && s[at] == '.' ? TK_DOTS
-                     : k == 2 && s[at] == '-' && s[at + 1] == '>' ? TK_ARROW
-                                                                   : TK_OPERATOR;
-            return (Tok){kind, at, k};
-        }
+    if ((k = operator_len(s + at)) > 0) {
+        p->pos += k;
+        int kind = k == 3 && s[at] == '.' ? TK_DOTS
+                 : k == 2 && s[at] == '-' && s[at + 1] == '>' ? TK_ARROW
+                                                               : TK_OPERATOR;
+        return (Tok){kind, at, k};
     }
     if (s[at] && strchr(single_chars, s[at])) {
         char c = s[at];
@@ -400,10 +425,19 @@ static void set_add(Parser *p, Symbol **s, int *n, int *cap, Symbol x) {
     (*s)[(*n)++] = x;
 }
 
+/* Schemas name their alias sets with one letter or '*'; remember those
+ * symbols per thread instead of taking the symbol table's lock each time. */
+static _Thread_local Symbol short_alias[128];
+
 static Symbol alias_symbol(Parser *p, const char *name) {
+    bool short_name = name[0] > 0 && name[1] == 0;
+    if (short_name && short_alias[(unsigned char)name[0]])
+        return short_alias[(unsigned char)name[0]];
     Symbol s = ir_sym_intern2("alias", name);
     if (!s)
         fail_at(p, TSI_ERR_NOMEM, p->cur.start, 0, "out of memory");
+    if (short_name)
+        short_alias[(unsigned char)name[0]] = s;
     return s;
 }
 
@@ -1240,7 +1274,8 @@ static void print_alias(StrBuf *sb, const AliasInfo *a) {
 }
 
 void ir_schema_print_arg(StrBuf *sb, const Argument *a) {
-    Type *type = a->real_type;
+    /* schemas built by hand (compiled methods) may leave real_type unset */
+    Type *type = a->real_type ? a->real_type : a->type;
     bool is_opt = type->kind == TY_OPTIONAL;
     Type *unopt = is_opt ? type->elems[0] : type;
     /* Type(alias)? name: the alias goes before '?' (the parser cannot read
