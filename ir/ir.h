@@ -415,11 +415,17 @@ void source_range_highlight(StrBuf *sb, SourceRange r);
 
 /* ================================================================ schemas */
 
-/* Alias annotation of one argument or return, e.g. Tensor(a!), t(a -> *). */
+/* Alias annotation of one argument or return, e.g. Tensor(a!), t(a -> *).
+ * Sets are alias:: symbols ("alias::a", "alias::*" wildcard, "alias::$0" for
+ * the `Tensor!` shorthand), without duplicates, in the order written. A list
+ * type gets a container annotation whose contained[0] describes the
+ * elements (Tensor(a)[]: no sets of its own, is_write copied from the
+ * element), as torch's parser builds it. */
 typedef struct AliasInfo {
-    Symbol *before;      /* alias sets before the call ("a", "*" wildcard) */
+    Symbol *before;      /* alias sets before the call */
     int nbefore;
-    Symbol *after;       /* after the call; == before unless "->" was used */
+    Symbol *after;       /* after the call; == before unless "->" was used
+                            (the `Tensor!` shorthand has none after) */
     int nafter;
     bool is_write;
     struct AliasInfo *contained; /* annotations of contained types: t(a)[] */
@@ -431,7 +437,10 @@ typedef struct Argument {
     Type *type;          /* the type values have (ScalarType -> int, ...) */
     Type *real_type;     /* the type as written (for printing) */
     int N;               /* fixed list size (int[2]) or -1 */
-    IValue default_value; /* IV_INVALID when there is none */
+    IValue default_value; /* IV_INVALID when there is none. Heap values
+                             (str, list, complex) live in the schema's arena
+                             with a pinned refcount: retain/release are
+                             harmless, never mutate them. */
     bool kwarg_only;
     bool is_out;
     AliasInfo *alias;    /* NULL when unannotated */
@@ -448,11 +457,21 @@ struct FunctionSchema {
     bool is_vararg, is_varret;
 };
 
-/* Parse schema text ("aten::add.Tensor(Tensor self, ...) -> Tensor"). The
- * schema and everything in it is allocated from `arena`. */
+/* Parse schema text ("aten::add.Tensor(Tensor self, ...) -> Tensor") with
+ * torch 1.13's grammar and checks. The schema and everything in it is
+ * allocated from `arena` (types are interned; custom classes
+ * `__torch__.torch.classes.ns.Name` become placeholder class types shared
+ * process-wide). Errors are TSI_ERR_FORMAT with torch's message and the
+ * offending source line highlighted. */
 FunctionSchema *ir_schema_parse(Arena *arena, const char *text, Err *err);
+/* The same; on failure *err_pos (if not NULL) is the byte offset in text
+ * of the token the error is about. */
+FunctionSchema *ir_schema_parse_pos(Arena *arena, const char *text, size_t *err_pos, Err *err);
 /* Print back exactly as torch's FunctionSchema operator<< does. */
 void ir_schema_print(StrBuf *sb, const FunctionSchema *s);
+/* One argument or return as torch's Argument operator<< prints it
+ * ("Tensor(a!) out", "int[2] stride=1"). */
+void ir_schema_print_arg(StrBuf *sb, const Argument *a);
 /* The built-in registry (every schema torch 1.13 registers, from
  * ir/schemas.txt), parsed on first use. Thread-safe. */
 int ir_schemas_init(Err *err);
