@@ -47,11 +47,12 @@ OpFn interp_find_op_named(const char *name) {
 
 OpFn interp_find_op(const Node *n) {
     char buf[512];
-    if (n->schema) {
-        if (n->schema->overload && n->schema->overload[0])
-            snprintf(buf, sizeof buf, "%s.%s", n->schema->name, n->schema->overload);
+    const FunctionSchema *s = n->schema ? n->schema : ir_node_match_schema(n);
+    if (s) {
+        if (s->overload && s->overload[0])
+            snprintf(buf, sizeof buf, "%s.%s", s->name, s->overload);
         else
-            snprintf(buf, sizeof buf, "%s", n->schema->name);
+            snprintf(buf, sizeof buf, "%s", s->name);
         OpFn f = interp_find_op_named(buf);
         if (f)
             return f;

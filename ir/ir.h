@@ -481,6 +481,12 @@ const FunctionSchema *const *ir_schemas_for(Symbol kind, int *n);
 const FunctionSchema *ir_schema_find(const char *name, const char *overload);
 int ir_schemas_count(void);
 const FunctionSchema *ir_schema_at(int i);
+/* Does node n match schema s (torch's Node::matches)? The first matching
+ * overload of n's kind, or NULL (torch's maybeSchema). */
+bool ir_node_matches_schema(const Node *n, const FunctionSchema *s);
+const FunctionSchema *ir_node_match_schema(const Node *n);
+/* Set node->schema on every node of g that has none and matches one. */
+void ir_graph_resolve_schemas(Graph *g);
 
 /* ================================================================= graphs */
 
