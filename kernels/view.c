@@ -112,10 +112,10 @@ bool kern_compute_stride(int old_ndim, const int64_t *old_sizes, const int64_t *
             new_strides[i] = 1;
         return true;
     }
-    int64_t numel = 1;
+    bool empty = false;
     for (int i = 0; i < old_ndim; i++)
-        numel *= old_sizes[i];
-    if (numel == 0) {
+        empty |= old_sizes[i] == 0;
+    if (empty) {
         bool same = old_ndim == new_ndim &&
                     memcmp(old_sizes, new_sizes, sizeof(int64_t) * (size_t)old_ndim) == 0;
         if (same) {
@@ -211,7 +211,11 @@ Tensor *kern_flatten(const Tensor *t, int64_t start, int64_t end, Err *err) {
         shape[n++] = t->sizes[d];
     int64_t prod = 1;
     for (int64_t d = s; d <= e; d++)
-        prod *= t->sizes[d];
+        if (mul_i64_overflows(prod, t->sizes[d], &prod)) {
+            /* only an empty tensor can have such sizes */
+            err_set(err, TSI_ERR_VALUE, "flatten(): flattened size overflows int64");
+            return NULL;
+        }
     shape[n++] = prod;
     for (int64_t d = e + 1; d < t->ndim; d++)
         shape[n++] = t->sizes[d];

@@ -599,7 +599,10 @@ def test_flip(drv, dtype, lay):
 def test_flip_layouts(drv):
     x = make((2, 3, 2), torch.float32, seed=38)
     for v in (x[:, ::2], x.expand(3, 2, 3, 2), x.permute(2, 0, 1), x.permute(1, 2, 0)[:, ::2],
-              torch.tensor(4.0), torch.ones(0, 3), make((1, 4), torch.int64)):
+              torch.tensor(4.0), torch.ones(0, 3), make((1, 4), torch.int64),
+              make((3, 4), torch.float16), make((2, 5), torch.int16).t(),
+              torch.empty_strided((1, 3, 2), (100, 1, 3)).copy_(make((1, 3, 2), torch.float32)),
+              make((2, 3, 4), torch.float32)[:, :1].permute(2, 1, 0)):  # not dense
         for dims in ([0], [-1], list(range(v.dim()))):
             check(drv, "flip", lambda t: t.flip(dims), v, dims)
 
