@@ -234,6 +234,87 @@ int kern_get_num_threads(void);
 
 /* ---- linear algebra (kernels/linalg.c) ---- */
 
-/* ---- shape and views (kernels/shape.c) ---- */
+/* ---- shape and views (kernels/view.c, kernels/join.c) ---- */
+
+/*
+ * View ops return tensors that share their input's storage, with exactly
+ * torch's sizes, strides and storage offset; they never copy (reshape copies
+ * only where torch does). Copying ops (cat, stack, repeat, index_select,
+ * flip, roll, gather) allocate their result with torch's layout.
+ *
+ * Dims may be negative and wrap as in Python; a 0-d tensor accepts dims as
+ * if it were 1-d, as torch's maybe_wrap_dim does. Errors carry torch's
+ * message text.
+ */
+
+/* Wrap dim into [0, ndim) (ndim 0 counts as 1 when wrap_scalar). Fails with
+ * torch's "Dimension out of range (...)" message. */
+TSI_MUST_CHECK int kern_wrap_dim(int64_t dim, int64_t ndim, bool wrap_scalar, int64_t *out,
+                                 Err *err);
+/* torch's infer_size: resolve one -1 in shape against numel into out. */
+TSI_MUST_CHECK int kern_infer_size(int n, const int64_t *shape, int64_t numel, int64_t *out,
+                                   Err *err);
+/* torch's computeStride: strides viewing (old sizes, strides) as new_sizes
+ * without a copy, or false when no such view exists. */
+bool kern_compute_stride(int old_ndim, const int64_t *old_sizes, const int64_t *old_strides,
+                         int new_ndim, const int64_t *new_sizes, int64_t *new_strides);
+
+Tensor *kern_view(const Tensor *t, const int64_t *sizes, int n, Err *err);
+/* A view when one exists, else a contiguous copy (torch's reshape). */
+Tensor *kern_reshape(const Tensor *t, const int64_t *sizes, int n, Err *err);
+/* Returns t itself (retained) where torch returns self (start == end, 1-d). */
+Tensor *kern_flatten(const Tensor *t, int64_t start, int64_t end, Err *err);
+Tensor *kern_permute(const Tensor *t, const int64_t *dims, int n, Err *err);
+Tensor *kern_transpose(const Tensor *t, int64_t d0, int64_t d1, Err *err);
+Tensor *kern_t(const Tensor *t, Err *err); /* <= 2-d */
+/* -1 keeps a dim; extra leading dims are new (stride 0 unless size 1). */
+Tensor *kern_expand(const Tensor *t, const int64_t *sizes, int n, Err *err);
+Tensor *kern_expand_as(const Tensor *t, const Tensor *other, Err *err);
+Tensor *kern_squeeze(const Tensor *t, Err *err); /* every size-1 dim */
+Tensor *kern_squeeze_dim(const Tensor *t, int64_t dim, Err *err);
+Tensor *kern_unsqueeze(const Tensor *t, int64_t dim, Err *err);
+/* start/end: NULL for None; clamped like Python slicing. step > 0. */
+Tensor *kern_slice(const Tensor *t, int64_t dim, const int64_t *start, const int64_t *end,
+                   int64_t step, Err *err);
+Tensor *kern_select(const Tensor *t, int64_t dim, int64_t index, Err *err);
+Tensor *kern_narrow(const Tensor *t, int64_t dim, int64_t start, int64_t length, Err *err);
+Tensor *kern_diagonal(const Tensor *t, int64_t offset, int64_t dim1, int64_t dim2, Err *err);
+/* offset NULL keeps t's offset. Checked against the storage's size: never
+ * a view that reaches outside it. */
+Tensor *kern_as_strided(const Tensor *t, int n, const int64_t *sizes, const int64_t *strides,
+                        const int64_t *offset, Err *err);
+
+/*
+ * Several results (unbind, chunk, split). The array and the references in it
+ * are owned by the caller: free with kern_tensor_array_free. Functions that
+ * fill one leave it empty ({NULL, 0}) on failure.
+ */
+typedef struct TensorArray {
+    Tensor **data;
+    int64_t len;
+} TensorArray;
+
+void kern_tensor_array_free(TensorArray *a);
+TSI_MUST_CHECK int kern_unbind(const Tensor *t, int64_t dim, TensorArray *out, Err *err);
+TSI_MUST_CHECK int kern_chunk(const Tensor *t, int64_t chunks, int64_t dim, TensorArray *out,
+                              Err *err);
+TSI_MUST_CHECK int kern_split(const Tensor *t, int64_t split_size, int64_t dim,
+                              TensorArray *out, Err *err);
+TSI_MUST_CHECK int kern_split_with_sizes(const Tensor *t, int n, const int64_t *split_sizes,
+                                         int64_t dim, TensorArray *out, Err *err);
+
+/* Copying ops. cat promotes dtypes across its inputs and skips 1-d empty
+ * tensors (torch's legacy rule); its result is channels-last when every
+ * input is, else contiguous. */
+Tensor *kern_cat(const Tensor *const *ts, int n, int64_t dim, Err *err);
+Tensor *kern_stack(const Tensor *const *ts, int n, int64_t dim, Err *err);
+Tensor *kern_repeat(const Tensor *t, const int64_t *repeats, int n, Err *err);
+/* index: 0-d or 1-d int32/int64. */
+Tensor *kern_index_select(const Tensor *t, int64_t dim, const Tensor *index, Err *err);
+Tensor *kern_flip(const Tensor *t, const int64_t *dims, int n, Err *err);
+Tensor *kern_roll(const Tensor *t, const int64_t *shifts, int nshifts, const int64_t *dims,
+                  int ndims, Err *err);
+/* index: int64 with t's rank. */
+Tensor *kern_gather(const Tensor *t, int64_t dim, const Tensor *index, Err *err);
 
 #endif
