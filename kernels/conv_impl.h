@@ -1,0 +1,220 @@
+/*
+ * conv_impl.h: the float32/float64 convolution loops, instantiated twice by
+ * conv.c with T (scalar type) and SFX (name suffix) defined. Geometry is
+ * always 3 spatial dims (D, H, W); 1-D and 2-D convolutions use size-1
+ * leading dims, which cost only outer-loop iterations.
+ *
+ * "Image" is the big spatial grid and "columns" the grid of kernel
+ * positions: img_pos = col_pos * stride - pad + k * dilation. For a forward
+ * convolution the image is the input and the columns the output; for a
+ * transposed one it is the other way round.
+ */
+#define CAT_(a, b) a##_##b
+#define CAT(a, b) CAT_(a, b)
+#define FN(name) CAT(name, SFX)
+
+/* First and one-past-last column index c with 0 <= c*s + off < n. */
+static inline void FN(valid_range)(int64_t off, int64_t s, int64_t n, int64_t ncol, int64_t *lo,
+                                   int64_t *hi) {
+    int64_t a = off >= 0 ? 0 : (-off + s - 1) / s;
+    int64_t b = n - 1 - off >= 0 ? (n - 1 - off) / s + 1 : 0;
+    if (b > ncol)
+        b = ncol;
+    if (a > b)
+        a = b;
+    *lo = a;
+    *hi = b;
+}
+
+/* col (C*K, P) <- patches of img (C, isz) */
+static void FN(im2col)(const T *img, int64_t C, const ConvGeomCore *g, T *col) {
+    const int64_t *isz = g->img, *ksz = g->k, *csz = g->col;
+    int64_t K = ksz[0] * ksz[1] * ksz[2], P = csz[0] * csz[1] * csz[2];
+    int64_t plane = isz[0] * isz[1] * isz[2];
+    int64_t rows = C * K;
+    int nt = nn_threads_for(rows * P);
+#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
+    for (int64_t r = 0; r < rows; r++) {
+        int64_t c = r / K, kk = r % K;
+        int64_t kd = kk / (ksz[1] * ksz[2]), kh = kk / ksz[2] % ksz[1], kw = kk % ksz[2];
+        T *dst = col + r * P;
+        const T *src = img + c * plane;
+        int64_t offw = kw * g->d[2] - g->plo[2];
+        int64_t lo, hi;
+        FN(valid_range)(offw, g->s[2], isz[2], csz[2], &lo, &hi);
+        for (int64_t od = 0; od < csz[0]; od++) {
+            int64_t id = od * g->s[0] - g->plo[0] + kd * g->d[0];
+            for (int64_t oh = 0; oh < csz[1]; oh++, dst += csz[2]) {
+                int64_t ih = oh * g->s[1] - g->plo[1] + kh * g->d[1];
+                if (id < 0 || id >= isz[0] || ih < 0 || ih >= isz[1]) {
+                    memset(dst, 0, (size_t)csz[2] * sizeof(T));
+                    continue;
+                }
+                const T *row = src + (id * isz[1] + ih) * isz[2];
+                if (lo > 0)
+                    memset(dst, 0, (size_t)lo * sizeof(T));
+                if (g->s[2] == 1) {
+                    if (hi > lo)
+                        memcpy(dst + lo, row + lo + offw, (size_t)(hi - lo) * sizeof(T));
+                } else {
+                    int64_t s = g->s[2];
+                    for (int64_t ow = lo; ow < hi; ow++)
+                        dst[ow] = row[ow * s + offw];
+                }
+                if (hi < csz[2])
+                    memset(dst + hi, 0, (size_t)(csz[2] - hi) * sizeof(T));
+            }
+        }
+    }
+}
+
+/* img (C, isz) += scatter of col (C*K, P); channels in parallel, since the
+ * K rows of one channel write the same plane. */
+static void FN(col2im)(const T *col, int64_t C, const ConvGeomCore *g, T *img) {
+    const int64_t *isz = g->img, *ksz = g->k, *csz = g->col;
+    int64_t K = ksz[0] * ksz[1] * ksz[2], P = csz[0] * csz[1] * csz[2];
+    int64_t plane = isz[0] * isz[1] * isz[2];
+    int nt = nn_threads_for(C * K * P);
+#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
+    for (int64_t c = 0; c < C; c++) {
+        T *dstp = img + c * plane;
+        for (int64_t kk = 0; kk < K; kk++) {
+            int64_t kd = kk / (ksz[1] * ksz[2]), kh = kk / ksz[2] % ksz[1], kw = kk % ksz[2];
+            const T *src = col + (c * K + kk) * P;
+            int64_t offw = kw * g->d[2] - g->plo[2];
+            int64_t lo, hi;
+            FN(valid_range)(offw, g->s[2], isz[2], csz[2], &lo, &hi);
+            for (int64_t od = 0; od < csz[0]; od++) {
+                int64_t id = od * g->s[0] - g->plo[0] + kd * g->d[0];
+                for (int64_t oh = 0; oh < csz[1]; oh++, src += csz[2]) {
+                    int64_t ih = oh * g->s[1] - g->plo[1] + kh * g->d[1];
+                    if (id < 0 || id >= isz[0] || ih < 0 || ih >= isz[1])
+                        continue;
+                    T *row = dstp + (id * isz[1] + ih) * isz[2];
+                    int64_t s = g->s[2];
+                    for (int64_t ow = lo; ow < hi; ow++)
+                        row[ow * s + offw] += src[ow];
+                }
+            }
+        }
+    }
+}
+
+/* One output plane of a depthwise 2-D convolution: out (OH, OW) =
+ * bias + sum_k w[k] * shifted in (H, W). Row-at-a-time axpys vectorize. */
+NN_MULTIVERSION
+static void FN(dw_plane)(const T *in, const T *wk, T bias, T *out, const ConvGeomCore *g) {
+    int64_t H = g->img[1], W = g->img[2], OH = g->col[1], OW = g->col[2];
+    int64_t KH = g->k[1], KW = g->k[2], sh = g->s[1], sw = g->s[2];
+    for (int64_t oh = 0; oh < OH; oh++) {
+        T *orow = out + oh * OW;
+        for (int64_t ow = 0; ow < OW; ow++)
+            orow[ow] = bias;
+        for (int64_t i = 0; i < KH; i++) {
+            int64_t ih = oh * sh - g->plo[1] + i * g->d[1];
+            if (ih < 0 || ih >= H)
+                continue;
+            for (int64_t j = 0; j < KW; j++) {
+                int64_t off = j * g->d[2] - g->plo[2], lo, hi;
+                FN(valid_range)(off, sw, W, OW, &lo, &hi);
+                const T *irow = in + ih * W;
+                T wv = wk[i * KW + j];
+                if (sw == 1) {
+#pragma omp simd
+                    for (int64_t ow = lo; ow < hi; ow++)
+                        orow[ow] += wv * irow[ow + off];
+                } else {
+#pragma omp simd
+                    for (int64_t ow = lo; ow < hi; ow++)
+                        orow[ow] += wv * irow[ow * sw + off];
+                }
+            }
+        }
+    }
+}
+
+static void FN(fill_bias)(T *y, int64_t O, int64_t P, const T *bias) {
+    for (int64_t o = 0; o < O; o++) {
+        T b = bias ? bias[o] : (T)0;
+        T *p = y + o * P;
+        for (int64_t i = 0; i < P; i++)
+            p[i] = b;
+    }
+}
+
+/* x, w, bias contiguous of type T; y contiguous, written whole. */
+static int FN(conv_fast)(const ConvGeom *G, const T *x, const T *w, const T *bias, T *y,
+                         DType dt, Err *err) {
+    const ConvGeomCore *g = &G->core;
+    int64_t Pimg = g->img[0] * g->img[1] * g->img[2];
+    int64_t Pcol = g->col[0] * g->col[1] * g->col[2];
+    int64_t K = g->k[0] * g->k[1] * g->k[2];
+    bool unit = K == 1 && g->s[0] == 1 && g->s[1] == 1 && g->s[2] == 1 && g->plo[0] == 0 &&
+                g->plo[1] == 0 && g->plo[2] == 0 && g->phi[0] == 0 && g->phi[1] == 0 &&
+                g->phi[2] == 0;
+    if (!G->transposed) {
+        int64_t Pin = Pimg, Pout = Pcol;
+        if (G->Cg == 1 && G->G > 1 && g->k[0] == 1 && g->img[0] == 1) {
+            /* depthwise (channel multiplier Og): one plane per output channel */
+            int64_t planes = G->N * G->O;
+            int nt = nn_threads_for(planes * Pout * K);
+#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
+            for (int64_t i = 0; i < planes; i++) {
+                int64_t n = i / G->O, o = i % G->O;
+                FN(dw_plane)(x + (n * G->C + o / G->Og) * Pin, w + o * K,
+                             bias ? bias[o] : (T)0, y + i * Pout, g);
+            }
+            return TSI_OK;
+        }
+        T *col = NULL;
+        if (!unit) {
+            col = nn_scratch((size_t)(G->Cg * K * Pout) * sizeof(T));
+            if (!col && G->Cg * K * Pout > 0)
+                return err_set(err, TSI_ERR_NOMEM, "out of memory (convolution buffer)");
+        }
+        for (int64_t n = 0; n < G->N; n++) {
+            const T *xn = x + n * G->C * Pin;
+            T *yn = y + n * G->O * Pout;
+            FN(fill_bias)(yn, G->O, Pout, bias);
+            for (int64_t gi = 0; gi < G->G; gi++) {
+                const T *xg = xn + gi * G->Cg * Pin;
+                if (!unit)
+                    FN(im2col)(xg, G->Cg, g, col);
+                /* (Og, Pout) += W_g (Og, Cg*K) . cols (Cg*K, Pout) */
+                nn_gemm(dt, false, false, G->Og, Pout, G->Cg * K, 1.0, w + gi * G->Og * G->Cg * K,
+                        G->Cg * K, unit ? xg : col, Pout, 1.0, yn + gi * G->Og * Pout, Pout);
+            }
+        }
+        return TSI_OK;
+    }
+    /* transposed: weight (C, Og, K...); image = output, columns = input */
+    int64_t Pin = Pcol, Pout = Pimg, Cg = G->Cg;
+    T *col = NULL;
+    if (!unit) {
+        col = nn_scratch((size_t)(G->Og * K * Pin) * sizeof(T));
+        if (!col && G->Og * K * Pin > 0)
+            return err_set(err, TSI_ERR_NOMEM, "out of memory (convolution buffer)");
+    }
+    for (int64_t n = 0; n < G->N; n++) {
+        const T *xn = x + n * G->C * Pin;
+        T *yn = y + n * G->O * Pout;
+        FN(fill_bias)(yn, G->O, Pout, bias);
+        for (int64_t gi = 0; gi < G->G; gi++) {
+            const T *wg = w + gi * Cg * G->Og * K;
+            if (unit) {
+                nn_gemm(dt, true, false, G->Og, Pin, Cg, 1.0, wg, G->Og, xn + gi * Cg * Pin, Pin,
+                        1.0, yn + gi * G->Og * Pout, Pout);
+                continue;
+            }
+            /* cols (Og*K, Pin) = W_g^T (Og*K, Cg) . x_g (Cg, Pin) */
+            nn_gemm(dt, true, false, G->Og * K, Pin, Cg, 1.0, wg, G->Og * K, xn + gi * Cg * Pin,
+                    Pin, 0.0, col, Pin);
+            FN(col2im)(col, G->Og, g, yn + gi * G->Og * Pout);
+        }
+    }
+    return TSI_OK;
+}
+
+#undef FN
+#undef CAT
+#undef CAT_

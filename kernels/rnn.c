@@ -1,0 +1,1 @@
+#include "nn_internal.h"
