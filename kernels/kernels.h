@@ -270,7 +270,7 @@ Tensor *kern_conv_padding_mode(const Tensor *x, const Tensor *w, const Tensor *b
                                const ConvArgs *a, const char *padding, int dim, Err *err);
 
 /* Pooling window. stride of length 0 means "same as kernel" (aten default);
- * divisor_override <= 0 means none. */
+ * divisor_override < 0 means None (0 is an error, as in torch). */
 typedef struct PoolArgs {
     const int64_t *kernel, *stride, *padding, *dilation;
     int nkernel, nstride, npadding, ndilation;

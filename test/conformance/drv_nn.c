@@ -66,9 +66,183 @@ static int nn_conv_transpose(const DArg *a, int n, DOut *out, Err *err) {
     return drv_push(out, kern_conv(a[0].t, a[1].t, bias, &c, (int)a[8].i, err), err);
 }
 
+/* Push a tensor result and, when non-NULL, a second one. */
+static int push2(DOut *out, Tensor *a, Tensor *b, Err *err) {
+    if (!a) {
+        tensor_release(b);
+        return err->code ? err->code : TSI_ERR_RUNTIME;
+    }
+    int rc = drv_push(out, a, err);
+    if (rc) {
+        tensor_release(b);
+        return rc;
+    }
+    return drv_push(out, b, err);
+}
+
+/* max_pool(x, kernel, stride, padding, dilation, ceil_mode, dim, with_indices) */
+static int nn_max_pool(const DArg *a, int n, DOut *out, Err *err) {
+    if (drv_expect(&a[0], DA_TENSOR, 0, err) || expect_list(a, 1, err) || expect_list(a, 2, err) ||
+        expect_list(a, 3, err) || expect_list(a, 4, err) || drv_expect(&a[5], DA_BOOL, 5, err) ||
+        drv_expect(&a[6], DA_INT, 6, err) || drv_expect(&a[7], DA_BOOL, 7, err))
+        return err->code;
+    PoolArgs p = {.kernel = a[1].list, .nkernel = a[1].nlist, .stride = a[2].list,
+                  .nstride = a[2].nlist, .padding = a[3].list, .npadding = a[3].nlist,
+                  .dilation = a[4].list, .ndilation = a[4].nlist, .ceil_mode = a[5].b};
+    if (!a[7].b)
+        return drv_push(out, kern_max_pool(a[0].t, &p, (int)a[6].i, NULL, err), err);
+    Tensor *idx = NULL;
+    Tensor *y = kern_max_pool(a[0].t, &p, (int)a[6].i, &idx, err);
+    return push2(out, y, idx, err);
+}
+
+/* avg_pool(x, kernel, stride, padding, ceil_mode, count_include_pad, divisor?, dim) */
+static int nn_avg_pool(const DArg *a, int n, DOut *out, Err *err) {
+    if (drv_expect(&a[0], DA_TENSOR, 0, err) || expect_list(a, 1, err) || expect_list(a, 2, err) ||
+        expect_list(a, 3, err) || drv_expect(&a[4], DA_BOOL, 4, err) ||
+        drv_expect(&a[5], DA_BOOL, 5, err) || drv_expect(&a[7], DA_INT, 7, err))
+        return err->code;
+    PoolArgs p = {.kernel = a[1].list, .nkernel = a[1].nlist, .stride = a[2].list,
+                  .nstride = a[2].nlist, .padding = a[3].list, .npadding = a[3].nlist,
+                  .ceil_mode = a[4].b, .count_include_pad = a[5].b,
+                  .divisor_override = a[6].kind == DA_INT ? a[6].i : -1};
+    return drv_push(out, kern_avg_pool(a[0].t, &p, (int)a[7].i, err), err);
+}
+
+/* adaptive_avg_pool(x, output_size, dim) / adaptive_max_pool(...) -> (y, indices) */
+static int nn_adaptive_avg_pool(const DArg *a, int n, DOut *out, Err *err) {
+    if (drv_expect(&a[0], DA_TENSOR, 0, err) || expect_list(a, 1, err) || drv_expect(&a[2], DA_INT, 2, err))
+        return err->code;
+    return drv_push(out, kern_adaptive_avg_pool(a[0].t, a[1].list, a[1].nlist, (int)a[2].i, err), err);
+}
+
+static int nn_adaptive_max_pool(const DArg *a, int n, DOut *out, Err *err) {
+    if (drv_expect(&a[0], DA_TENSOR, 0, err) || expect_list(a, 1, err) || drv_expect(&a[2], DA_INT, 2, err))
+        return err->code;
+    Tensor *idx = NULL;
+    Tensor *y = kern_adaptive_max_pool(a[0].t, a[1].list, a[1].nlist, (int)a[2].i, &idx, err);
+    return push2(out, y, idx, err);
+}
+
+/* batch_norm / instance_norm(x, w?, b?, rm?, rv?, training, momentum, eps):
+ * the output, then the running stats after the call (when given). */
+static int norm_common(const DArg *a, DOut *out, bool instance, Err *err) {
+    const Tensor *w = NULL, *b = NULL, *rm = NULL, *rv = NULL;
+    if (drv_expect(&a[0], DA_TENSOR, 0, err) || opt_tensor(a, 1, &w, err) ||
+        opt_tensor(a, 2, &b, err) || opt_tensor(a, 3, &rm, err) || opt_tensor(a, 4, &rv, err) ||
+        drv_expect(&a[5], DA_BOOL, 5, err) || drv_expect(&a[6], DA_FLOAT, 6, err) ||
+        drv_expect(&a[7], DA_FLOAT, 7, err))
+        return err->code;
+    Tensor *y = instance ? kern_instance_norm(a[0].t, w, b, (Tensor *)rm, (Tensor *)rv, a[5].b,
+                                              a[6].f, a[7].f, err)
+                         : kern_batch_norm(a[0].t, w, b, (Tensor *)rm, (Tensor *)rv, a[5].b,
+                                           a[6].f, a[7].f, err);
+    int rc = drv_push(out, y, err);
+    if (!rc && rm)
+        rc = drv_push(out, tensor_clone(rm, err), err);
+    if (!rc && rv)
+        rc = drv_push(out, tensor_clone(rv, err), err);
+    return rc;
+}
+
+static int nn_batch_norm(const DArg *a, int n, DOut *out, Err *err) { return norm_common(a, out, false, err); }
+static int nn_instance_norm(const DArg *a, int n, DOut *out, Err *err) { return norm_common(a, out, true, err); }
+
+/* layer_norm(x, normalized_shape, w?, b?, eps) */
+static int nn_layer_norm(const DArg *a, int n, DOut *out, Err *err) {
+    const Tensor *w = NULL, *b = NULL;
+    if (drv_expect(&a[0], DA_TENSOR, 0, err) || expect_list(a, 1, err) || opt_tensor(a, 2, &w, err) ||
+        opt_tensor(a, 3, &b, err) || drv_expect(&a[4], DA_FLOAT, 4, err))
+        return err->code;
+    return drv_push(out, kern_layer_norm(a[0].t, a[1].list, a[1].nlist, w, b, a[4].f, NULL, NULL, err), err);
+}
+
+/* native_layer_norm(...) -> (y, mean, rstd) */
+static int nn_native_layer_norm(const DArg *a, int n, DOut *out, Err *err) {
+    const Tensor *w = NULL, *b = NULL;
+    if (drv_expect(&a[0], DA_TENSOR, 0, err) || expect_list(a, 1, err) || opt_tensor(a, 2, &w, err) ||
+        opt_tensor(a, 3, &b, err) || drv_expect(&a[4], DA_FLOAT, 4, err))
+        return err->code;
+    Tensor *m = NULL, *r = NULL;
+    Tensor *y = kern_layer_norm(a[0].t, a[1].list, a[1].nlist, w, b, a[4].f, &m, &r, err);
+    int rc = push2(out, y, m, err);
+    if (rc) {
+        tensor_release(r);
+        return rc;
+    }
+    return drv_push(out, r, err);
+}
+
+/* group_norm(x, groups, w?, b?, eps) */
+static int nn_group_norm(const DArg *a, int n, DOut *out, Err *err) {
+    const Tensor *w = NULL, *b = NULL;
+    if (drv_expect(&a[0], DA_TENSOR, 0, err) || drv_expect(&a[1], DA_INT, 1, err) ||
+        opt_tensor(a, 2, &w, err) || opt_tensor(a, 3, &b, err) || drv_expect(&a[4], DA_FLOAT, 4, err))
+        return err->code;
+    return drv_push(out, kern_group_norm(a[0].t, a[1].i, w, b, a[4].f, err), err);
+}
+
+/* dropout(x, p, train, feature, alpha) */
+static int nn_dropout(const DArg *a, int n, DOut *out, Err *err) {
+    if (drv_expect(&a[0], DA_TENSOR, 0, err) || drv_expect(&a[1], DA_FLOAT, 1, err) ||
+        drv_expect(&a[2], DA_BOOL, 2, err) || drv_expect(&a[3], DA_BOOL, 3, err) ||
+        drv_expect(&a[4], DA_BOOL, 4, err))
+        return err->code;
+    return drv_push(out, kern_dropout(a[0].t, a[1].f, a[2].b, a[3].b, a[4].b, err), err);
+}
+
+static int nn_prelu(const DArg *a, int n, DOut *out, Err *err) {
+    if (drv_expect(&a[0], DA_TENSOR, 0, err) || drv_expect(&a[1], DA_TENSOR, 1, err))
+        return err->code;
+    return drv_push(out, kern_prelu(a[0].t, a[1].t, err), err);
+}
+
+static int nn_glu(const DArg *a, int n, DOut *out, Err *err) {
+    if (drv_expect(&a[0], DA_TENSOR, 0, err) || drv_expect(&a[1], DA_INT, 1, err))
+        return err->code;
+    return drv_push(out, kern_glu(a[0].t, a[1].i, err), err);
+}
+
+/* pixel_shuffle(x, factor, unshuffle) */
+static int nn_pixel_shuffle(const DArg *a, int n, DOut *out, Err *err) {
+    if (drv_expect(&a[0], DA_TENSOR, 0, err) || drv_expect(&a[1], DA_INT, 1, err) ||
+        drv_expect(&a[2], DA_BOOL, 2, err))
+        return err->code;
+    return drv_push(out, kern_pixel_shuffle(a[0].t, a[1].i, a[2].b, err), err);
+}
+
+/* embedding(weight, indices, padding_idx) */
+static int nn_embedding(const DArg *a, int n, DOut *out, Err *err) {
+    if (drv_expect(&a[0], DA_TENSOR, 0, err) || drv_expect(&a[1], DA_TENSOR, 1, err) ||
+        drv_expect(&a[2], DA_INT, 2, err))
+        return err->code;
+    return drv_push(out, kern_embedding(a[0].t, a[1].t, a[2].i, err), err);
+}
+
+static int nn_one_hot(const DArg *a, int n, DOut *out, Err *err) {
+    if (drv_expect(&a[0], DA_TENSOR, 0, err) || drv_expect(&a[1], DA_INT, 1, err))
+        return err->code;
+    return drv_push(out, kern_one_hot(a[0].t, a[1].i, err), err);
+}
+
 const DriverOp drv_nn_ops[] = {
     {"convolution", nn_convolution, 9, 9},
     {"conv", nn_conv, 8, 8},
     {"conv_transpose", nn_conv_transpose, 9, 9},
+    {"max_pool", nn_max_pool, 8, 8},
+    {"avg_pool", nn_avg_pool, 8, 8},
+    {"adaptive_avg_pool", nn_adaptive_avg_pool, 3, 3},
+    {"adaptive_max_pool", nn_adaptive_max_pool, 3, 3},
+    {"batch_norm", nn_batch_norm, 8, 8},
+    {"instance_norm", nn_instance_norm, 8, 8},
+    {"layer_norm", nn_layer_norm, 5, 5},
+    {"native_layer_norm", nn_native_layer_norm, 5, 5},
+    {"group_norm", nn_group_norm, 5, 5},
+    {"dropout", nn_dropout, 5, 5},
+    {"prelu", nn_prelu, 2, 2},
+    {"glu", nn_glu, 2, 2},
+    {"pixel_shuffle", nn_pixel_shuffle, 3, 3},
+    {"embedding", nn_embedding, 3, 3},
+    {"one_hot", nn_one_hot, 2, 2},
     {NULL, NULL, 0, 0},
 };

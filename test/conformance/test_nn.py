@@ -221,3 +221,343 @@ def test_conv_errors(drv, case):
     x, w = rnd((2, 6, 8, 8), torch.float32, 1), rnd((6, 6, 3, 3), torch.float32, 2)
     fn, args = CONV_ERRORS[case]
     same_error(drv, lambda: fn(x, w), *args(x, w))
+
+
+# ---------------------------------------------------------------- pooling
+
+def ls(v):
+    return list(v) if isinstance(v, (list, tuple)) else [v]
+
+
+MAXPOOL2D = [
+    # shape, kernel, stride, padding, dilation, ceil
+    ((2, 3, 8, 8), 2, None, 0, 1, False),
+    ((2, 3, 9, 9), 3, 2, 1, 1, False),
+    ((2, 3, 9, 9), 3, 2, 1, 1, True),
+    ((1, 2, 10, 7), [3, 2], [2, 1], [1, 0], [2, 1], True),
+    ((3, 11, 11), 3, 2, 0, 1, True),                      # unbatched
+    ((1, 64, 112, 112), 3, 2, 1, 1, False),               # resnet stem pool
+    ((0, 3, 8, 8), 2, None, 0, 1, False),
+]
+
+
+@pytest.mark.parametrize("dt", FLOATS)
+@pytest.mark.parametrize("case", range(len(MAXPOOL2D)))
+def test_max_pool2d(drv, dt, case):
+    xs, k, s, p, d, c = MAXPOOL2D[case]
+    x = rnd(xs, dt, 1)
+    y, i = F.max_pool2d(x, k, s, p, d, c, return_indices=True)
+    ys, ii = drv.run("max_pool", x, ls(k), ls(s) if s else [], ls(p), ls(d), c, 2, True, nout=2)
+    close(ys, y)
+    assert_same(ii, i)
+    close(drv.run("max_pool", noncontig(x), ls(k), ls(s) if s else [], ls(p), ls(d), c, 2, False), y)
+
+
+@pytest.mark.parametrize("dt", FLOATS)
+def test_max_pool_nan(drv, dt):
+    x = rnd((1, 2, 6, 6), dt, 1)
+    x[0, 0, 1, 1] = float("nan")
+    x[0, 1, 4, 4] = float("inf")
+    y, i = F.max_pool2d(x, 3, 2, 1, return_indices=True)
+    ys, ii = drv.run("max_pool", x, [3], [2], [1], [1], False, 2, True, nout=2)
+    close(ys, y)
+    assert_same(ii, i)
+
+
+@pytest.mark.parametrize("dt", FLOATS)
+@pytest.mark.parametrize("args", [((2, 3, 9), 3, 2, 1, 1, False), ((2, 3, 9), 2, None, 0, 2, True),
+                                  ((4, 10), 3, 3, 1, 1, True), ((2, 3, 4), 5, 1, 0, 1, False)])
+def test_max_pool1d(drv, dt, args):
+    xs, k, s, p, d, c = args
+    x = rnd(xs, dt, 1)
+    y = F.max_pool1d(x, k, s, p, d, c)
+    close(drv.run("max_pool", x, [k], [s] if s else [], [p], [d], c, 1, False), y)
+    if y.shape[-1] > 0:
+        y, i = F.max_pool1d(x, k, s, p, d, c, return_indices=True)
+        ys, ii = drv.run("max_pool", x, [k], [s] if s else [], [p], [d], c, 1, True, nout=2)
+        close(ys, y)
+        assert_same(ii, i)
+
+
+AVGPOOL2D = [
+    # shape, kernel, stride, padding, ceil, count_include_pad, divisor
+    ((2, 3, 8, 8), 2, None, 0, False, True, None),
+    ((2, 3, 9, 9), 3, 2, 1, False, True, None),
+    ((2, 3, 9, 9), 3, 2, 1, False, False, None),
+    ((2, 3, 9, 9), 3, 2, 1, True, True, None),
+    ((2, 3, 10, 9), [3, 2], [2, 3], [1, 1], True, False, None),
+    ((1, 2, 7, 7), 3, 2, 1, True, True, 5),
+    ((3, 7, 7), 2, 2, 1, False, True, None),
+]
+
+
+@pytest.mark.parametrize("dt", FLOATS)
+@pytest.mark.parametrize("case", range(len(AVGPOOL2D)))
+def test_avg_pool2d(drv, dt, case):
+    xs, k, s, p, c, cip, div = AVGPOOL2D[case]
+    x = rnd(xs, dt, 1)
+    y = F.avg_pool2d(x, k, s, p, c, cip, div)
+    close(drv.run("avg_pool", x, ls(k), ls(s) if s else [], ls(p), c, cip, div, 2), y)
+    close(drv.run("avg_pool", noncontig(x, "permuted"), ls(k), ls(s) if s else [], ls(p), c, cip, div, 2), y)
+
+
+def test_avg_pool2d_int64(drv):
+    x = make((2, 3, 7, 7), torch.int64, 1, -50, 50)
+    assert_same(drv.run("avg_pool", x, [3], [2], [1], True, False, None, 2), F.avg_pool2d(x, 3, 2, 1, True, False))
+
+
+@pytest.mark.parametrize("dt", FLOATS)
+@pytest.mark.parametrize("args", [((2, 3, 9), 3, 2, 1, False, True), ((2, 3, 9), 3, 2, 1, True, False),
+                                  ((4, 10), 2, None, 0, False, True)])
+def test_avg_pool1d(drv, dt, args):
+    xs, k, s, p, c, cip = args
+    x = rnd(xs, dt, 1)
+    close(drv.run("avg_pool", x, [k], [s] if s else [], [p], c, cip, None, 1), F.avg_pool1d(x, k, s, p, c, cip))
+
+
+@pytest.mark.parametrize("dt", FLOATS)
+@pytest.mark.parametrize("xs,os", [((2, 3, 7, 7), [1, 1]), ((2, 3, 10, 9), [3, 4]), ((3, 5, 5), [7, 2]),
+                                   ((1, 512, 7, 7), [1, 1]), ((2, 3, 6, 6), [6, 6]), ((0, 3, 4, 4), [2, 2]),
+                                   ((2, 3, 4, 4), [0, 2])])
+def test_adaptive_pool2d(drv, dt, xs, os):
+    x = rnd(xs, dt, 1)
+    close(drv.run("adaptive_avg_pool", x, os, 2), F.adaptive_avg_pool2d(x, os))
+    y, i = F.adaptive_max_pool2d(x, os, return_indices=True)
+    ys, ii = drv.run("adaptive_max_pool", x, os, 2, nout=2)
+    close(ys, y)
+    assert_same(ii, i)
+
+
+@pytest.mark.parametrize("dt", FLOATS)
+def test_adaptive_pool1d(drv, dt):
+    x = rnd((2, 3, 10), dt, 1)
+    close(drv.run("adaptive_avg_pool", x, [4], 1), F.adaptive_avg_pool1d(x, 4))
+    y, i = F.adaptive_max_pool1d(x, 4, return_indices=True)
+    ys, ii = drv.run("adaptive_max_pool", x[0], [3], 1, nout=2)
+    y, i = F.adaptive_max_pool1d(x[0], 3, return_indices=True)
+    close(ys, y)
+    assert_same(ii, i)
+
+
+POOL_ERRORS = [
+    (lambda x: F.max_pool2d(x, 3, padding=2), ("max_pool", [3], [], [2], [1], False, 2, True)),
+    (lambda x: F.max_pool2d(x, 0), ("max_pool", [0], [], [0], [1], False, 2, True)),
+    (lambda x: F.max_pool2d(x, 2, dilation=0), ("max_pool", [2], [], [0], [0], False, 2, True)),
+    (lambda x: F.max_pool2d(x, 9), ("max_pool", [9], [], [0], [1], False, 2, False)),
+    (lambda x: torch.max_pool2d(x, [2, 2, 2]), ("max_pool", [2, 2, 2], [], [0], [1], False, 2, False)),
+    (lambda x: torch.max_pool2d(x, [2, 2], [1, 1, 1]), ("max_pool", [2, 2], [1, 1, 1], [0], [1], False, 2, False)),
+    (lambda x: F.max_pool2d(x.long(), 2), ("max_pool", [2], [], [0], [1], False, 2, False), torch.long),
+    (lambda x: F.max_pool1d(x[0], 3, padding=2), ("max_pool", [3], [], [2], [1], False, 1, False), None, 0),
+    (lambda x: F.max_pool1d(x[0], 0), ("max_pool", [0], [], [0], [1], False, 1, False), None, 0),
+    (lambda x: F.max_pool1d(x, 2), ("max_pool", [2], [], [0], [1], False, 1, False)),
+    (lambda x: F.max_pool1d(x[0], 2, dilation=0), ("max_pool", [2], [], [0], [0], False, 1, False), None, 0),
+    (lambda x: F.max_pool1d(x[0], 9, return_indices=True), ("max_pool", [9], [], [0], [1], False, 1, True), None, 0),
+    (lambda x: F.avg_pool2d(x, 3, padding=2), ("avg_pool", [3], [], [2], False, True, None, 2)),
+    (lambda x: F.avg_pool2d(x, 9), ("avg_pool", [9], [], [0], False, True, None, 2)),
+    (lambda x: F.avg_pool2d(x, 2, divisor_override=0), ("avg_pool", [2], [], [0], False, True, 0, 2)),
+    (lambda x: F.avg_pool2d(x.int(), 2), ("avg_pool", [2], [], [0], False, True, None, 2), torch.int),
+    (lambda x: F.avg_pool1d(x, 2), ("avg_pool", [2], [], [0], False, True, None, 1)),
+    (lambda x: torch.avg_pool1d(x[0], [2, 2]), ("avg_pool", [2, 2], [], [0], False, True, None, 1), None, 0),
+    (lambda x: F.adaptive_avg_pool2d(x[0, 0], 2), ("adaptive_avg_pool", [2, 2], 2), None, (0, 0)),
+    (lambda x: F.adaptive_avg_pool2d(x[:, :, :0], 2), ("adaptive_avg_pool", [2, 2], 2), None, "empty"),
+    (lambda x: F.adaptive_avg_pool2d(x, -1), ("adaptive_avg_pool", [-1, -1], 2)),
+    (lambda x: F.adaptive_max_pool2d(x[0, 0], 2), ("adaptive_max_pool", [2, 2], 2), None, (0, 0)),
+    (lambda x: F.adaptive_avg_pool1d(x, 2), ("adaptive_avg_pool", [2], 1)),
+    (lambda x: F.adaptive_max_pool2d(x.long(), 2), ("adaptive_max_pool", [2, 2], 2), torch.long),
+]
+
+
+@pytest.mark.parametrize("case", range(len(POOL_ERRORS)))
+def test_pool_errors(drv, case):
+    x = rnd((2, 3, 8, 8), torch.float32, 1)
+    fn, args, *rest = POOL_ERRORS[case]
+    dt = rest[0] if rest else None
+    xi = x.to(dt) if dt else x
+    if len(rest) > 1:
+        sel = rest[1]
+        xi = xi[:, :, :0] if sel == "empty" else xi[sel]
+    same_error(drv, lambda: fn(x), args[0], xi.contiguous(), *args[1:])
+
+
+# ---------------------------------------------------------- normalization
+
+@pytest.mark.parametrize("dt", FLOATS)
+@pytest.mark.parametrize("xs", [(2, 3, 4, 5), (4, 3), (2, 3, 7), (1, 3, 2, 2, 2), (0, 3, 4)])
+@pytest.mark.parametrize("affine", [True, False])
+def test_batch_norm_eval(drv, dt, xs, affine):
+    x = rnd(xs, dt, 1)
+    m, v = rnd((3,), dt, 2), rnd((3,), dt, 3).abs() + 0.5
+    w, b = (rnd((3,), dt, 4), rnd((3,), dt, 5)) if affine else (None, None)
+    ref = torch.batch_norm(x, w, b, m, v, False, 0.1, 1e-5, False)
+    ys = drv.run("batch_norm", noncontig(x), w, b, m, v, False, 0.1, 1e-5, nout=3)
+    close(ys[0], ref)
+    assert_same(ys[1], m)
+
+
+@pytest.mark.parametrize("dt", FLOATS)
+@pytest.mark.parametrize("xs", [(4, 3, 5, 5), (6, 3)])
+def test_batch_norm_train(drv, dt, xs):
+    x = rnd(xs, dt, 1)
+    m, v = rnd((3,), dt, 2), rnd((3,), dt, 3).abs() + 0.5
+    w, b = rnd((3,), dt, 4), rnd((3,), dt, 5)
+    ys = drv.run("batch_norm", x, w, b, m, v, True, 0.3, 1e-5, nout=3)
+    mm, vv = m.clone(), v.clone()
+    ref = torch.batch_norm(x, w, b, mm, vv, True, 0.3, 1e-5, False)
+    close(ys[0], ref)
+    close(ys[1], mm)
+    close(ys[2], vv)
+    close(drv.run("batch_norm", x, None, None, None, None, True, 0.1, 1e-3),
+          torch.batch_norm(x, None, None, None, None, True, 0.1, 1e-3, False))
+
+
+@pytest.mark.parametrize("dt", FLOATS)
+def test_instance_norm(drv, dt):
+    x = rnd((2, 3, 5, 4), dt, 1)
+    m, v = rnd((3,), dt, 2), rnd((3,), dt, 3).abs() + 0.5
+    w, b = rnd((3,), dt, 4), rnd((3,), dt, 5)
+    close(drv.run("instance_norm", x, w, b, None, None, True, 0.1, 1e-5),
+          torch.instance_norm(x, w, b, None, None, True, 0.1, 1e-5, False))
+    close(drv.run("instance_norm", x, None, None, m, v, False, 0.1, 1e-5, nout=3)[0],
+          torch.instance_norm(x, None, None, m, v, False, 0.1, 1e-5, False))
+    ys = drv.run("instance_norm", x, w, b, m, v, True, 0.2, 1e-5, nout=3)
+    mm, vv = m.clone(), v.clone()
+    ref = torch.instance_norm(x, w, b, mm, vv, True, 0.2, 1e-5, False)
+    close(ys[0], ref)
+    close(ys[1], mm)
+    close(ys[2], vv)
+
+
+@pytest.mark.parametrize("dt", FLOATS)
+@pytest.mark.parametrize("xs,ns", [((2, 3, 8), [8]), ((2, 3, 4, 5), [4, 5]), ((5, 16), [16]), ((0, 4), [4]),
+                                   ((3, 1), [1])])
+@pytest.mark.parametrize("affine", ["both", "weight", "none"])
+def test_layer_norm(drv, dt, xs, ns, affine):
+    x = rnd(xs, dt, 1)
+    w = rnd(ns, dt, 2) if affine != "none" else None
+    b = rnd(ns, dt, 3) if affine == "both" else None
+    close(drv.run("layer_norm", noncontig(x), ns, w, b, 1e-5), F.layer_norm(x, ns, w, b, 1e-5))
+    ref = torch.native_layer_norm(x, ns, w, b, 1e-5)
+    ours = drv.run("native_layer_norm", x, ns, w, b, 1e-5, nout=3)
+    for o, r in zip(ours, ref):
+        close(o, r)
+
+
+@pytest.mark.parametrize("dt", FLOATS)
+@pytest.mark.parametrize("xs,g", [((2, 6, 4, 4), 3), ((2, 6, 5), 6), ((3, 4), 1), ((2, 8, 3, 3), 2)])
+def test_group_norm(drv, dt, xs, g):
+    x = rnd(xs, dt, 1)
+    w, b = rnd((xs[1],), dt, 2), rnd((xs[1],), dt, 3)
+    close(drv.run("group_norm", x, g, w, b, 1e-5), F.group_norm(x, g, w, b, 1e-5))
+    close(drv.run("group_norm", noncontig(x), g, None, None, 1e-3), F.group_norm(x, g, None, None, 1e-3))
+
+
+NORM_ERRORS = [
+    (lambda x, v: torch.batch_norm(x[0, 0, 0], v, v, v, v, False, 0.1, 1e-5, False), ("batch_norm", "x000", "v", "v", "v", "v", False, 0.1, 1e-5)),
+    (lambda x, v: torch.batch_norm(x, v, v, torch.zeros(4), v, False, 0.1, 1e-5, False), ("batch_norm", "x", "v", "v", torch.zeros(4), "v", False, 0.1, 1e-5)),
+    (lambda x, v: torch.batch_norm(x, torch.ones(4), v, v, v, False, 0.1, 1e-5, False), ("batch_norm", "x", torch.ones(4), "v", "v", "v", False, 0.1, 1e-5)),
+    (lambda x, v: torch.batch_norm(x, v, v, None, v, False, 0.1, 1e-5, False), ("batch_norm", "x", "v", "v", None, "v", False, 0.1, 1e-5)),
+    (lambda x, v: torch.batch_norm(x, v, v, v, None, False, 0.1, 1e-5, False), ("batch_norm", "x", "v", "v", "v", None, False, 0.1, 1e-5)),
+    (lambda x, v: torch.batch_norm(x.long(), v, v, v, v, False, 0.1, 1e-5, False), ("batch_norm", "xl", "v", "v", "v", "v", False, 0.1, 1e-5)),
+    (lambda x, v: torch.batch_norm(x, v.double(), v, v, v, False, 0.1, 1e-5, False), ("batch_norm", "x", "vd", "v", "v", "v", False, 0.1, 1e-5)),
+    (lambda x, v: torch.batch_norm(x.double(), v, v, v, v, False, 0.1, 1e-5, False), ("batch_norm", "xd", "v", "v", "v", "v", False, 0.1, 1e-5)),
+    (lambda x, v: torch.batch_norm(x, v, v, v.double(), v.double(), False, 0.1, 1e-5, False), ("batch_norm", "x", "v", "v", "vd", "vd", False, 0.1, 1e-5)),
+    (lambda x, v: torch.instance_norm(x, v, v, None, None, False, 0.1, 1e-5, False), ("instance_norm", "x", "v", "v", None, None, False, 0.1, 1e-5)),
+    (lambda x, v: F.layer_norm(x, [3, 4]), ("layer_norm", "x", [3, 4], None, None, 1e-5)),
+    (lambda x, v: F.layer_norm(x[0, 0, 0], [3, 4]), ("layer_norm", "x000", [3, 4], None, None, 1e-5)),
+    (lambda x, v: F.layer_norm(x, [4], v), ("layer_norm", "x", [4], "v", None, 1e-5)),
+    (lambda x, v: F.layer_norm(x, [4], None, v), ("layer_norm", "x", [4], None, "v", 1e-5)),
+    (lambda x, v: torch.layer_norm(x, []), ("layer_norm", "x", [], None, None, 1e-5)),
+    (lambda x, v: F.layer_norm(x.long(), [4]), ("layer_norm", "xl", [4], None, None, 1e-5)),
+    (lambda x, v: F.layer_norm(x, [4], torch.ones(4).double()), ("layer_norm", "x", [4], torch.ones(4).double(), None, 1e-5)),
+    (lambda x, v: F.group_norm(x, 2), ("group_norm", "x", 2, None, None, 1e-5)),
+    (lambda x, v: F.group_norm(x, 3, torch.ones(2)), ("group_norm", "x", 3, torch.ones(2), None, 1e-5)),
+    (lambda x, v: F.group_norm(x, 3, v, torch.ones(2)), ("group_norm", "x", 3, "v", torch.ones(2), 1e-5)),
+    (lambda x, v: torch.group_norm(x, 0), ("group_norm", "x", 0, None, None, 1e-5)),
+    (lambda x, v: torch.group_norm(x.long(), 3), ("group_norm", "xl", 3, None, None, 1e-5)),
+]
+
+
+@pytest.mark.parametrize("case", range(len(NORM_ERRORS)))
+def test_norm_errors(drv, case):
+    x = rnd((2, 3, 4, 4), torch.float32, 1)
+    v = rnd((3,), torch.float32, 2).abs() + 0.5
+    sub = {"x": x, "x000": x[0, 0, 0].contiguous(), "xl": x.long(), "xd": x.double(), "v": v, "vd": v.double()}
+    fn, args = NORM_ERRORS[case]
+    same_error(drv, lambda: fn(x, v), args[0], *[sub[a] if isinstance(a, str) else a for a in args[1:]])
+
+
+# ------------------------------------------------------------ small ops
+
+@pytest.mark.parametrize("dt", FLOATS + [torch.int64])
+def test_dropout_inference(drv, dt):
+    x = make((2, 3, 4), dt, 1)
+    for feature in [False, True]:
+        for alpha in [False, True]:
+            assert_same(drv.run("dropout", x, 0.5, False, feature, alpha), x)
+    assert_same(drv.run("dropout", x, 0.0, True, False, False), x)
+    if dt.is_floating_point:
+        x[0, 0, 0] = float("nan")
+        assert_same(drv.run("dropout", x, 1.0, True, False, False), torch.dropout(x, 1.0, True))
+        assert_same(drv.run("dropout", x, 1.0, True, True, False), torch.feature_dropout(x, 1.0, True))
+    same_error(drv, lambda: torch.dropout(x, 1.5, False), "dropout", x, 1.5, False, False, False)
+    same_error(drv, lambda: torch.feature_dropout(x, -0.5, True), "dropout", x, -0.5, True, True, False)
+
+
+@pytest.mark.parametrize("dt", FLOATS)
+def test_prelu(drv, dt):
+    x = rnd((2, 3, 4, 4), dt, 1)
+    for w in [rnd((3,), dt, 2), rnd((1,), dt, 3), rnd((), dt, 4)]:
+        close(drv.run("prelu", noncontig(x), w), torch.prelu(x, w))
+    close(drv.run("prelu", x[0, 0, 0], rnd((1,), dt, 3)), torch.prelu(x[0, 0, 0], rnd((1,), dt, 3)))
+    close(drv.run("prelu", x[:, :, 0, 0], rnd((3,), dt, 3)), torch.prelu(x[:, :, 0, 0], rnd((3,), dt, 3)))
+    for w, xx in [(torch.ones(4, dtype=dt), x), (torch.ones(3, 1, dtype=dt), x), (torch.ones(5, dtype=dt), x[0, 0, 0]),
+                  (torch.ones(3, dtype=dt).long(), x.long())]:
+        same_error(drv, lambda: torch.prelu(xx, w), "prelu", xx.contiguous(), w)
+
+
+@pytest.mark.parametrize("dt", FLOATS)
+def test_glu(drv, dt):
+    x = rnd((2, 4, 6), dt, 1)
+    for d in [-1, 1, 0]:
+        close(drv.run("glu", noncontig(x), d), F.glu(x, d))
+    same_error(drv, lambda: F.glu(x[:, :3], 1), "glu", x[:, :3].contiguous(), 1)
+    same_error(drv, lambda: F.glu(x, 3), "glu", x, 3)
+    same_error(drv, lambda: F.glu(x.long(), 2), "glu", x.long(), 2)
+
+
+@pytest.mark.parametrize("dt", FLOATS + [torch.int64])
+def test_pixel_shuffle(drv, dt):
+    x = make((2, 8, 3, 5), dt, 1)
+    assert_same(drv.run("pixel_shuffle", noncontig(x), 2, False), F.pixel_shuffle(x, 2))
+    assert_same(drv.run("pixel_shuffle", x[0], 2, False), F.pixel_shuffle(x[0], 2))
+    y = make((2, 3, 2, 4, 6), dt, 2)
+    assert_same(drv.run("pixel_shuffle", y, 2, True), F.pixel_unshuffle(y, 2))
+    same_error(drv, lambda: F.pixel_shuffle(x[:, :7], 2), "pixel_shuffle", x[:, :7].contiguous(), 2, False)
+    same_error(drv, lambda: F.pixel_shuffle(x[0, 0], 2), "pixel_shuffle", x[0, 0].contiguous(), 2, False)
+    same_error(drv, lambda: F.pixel_shuffle(x, 0), "pixel_shuffle", x, 0, False)
+    same_error(drv, lambda: F.pixel_unshuffle(x, 2), "pixel_shuffle", x, 2, True)
+    same_error(drv, lambda: F.pixel_unshuffle(x[..., :4], 2), "pixel_shuffle", x[..., :4].contiguous(), 2, True)
+
+
+@pytest.mark.parametrize("dt", FLOATS + [torch.int64])
+def test_embedding(drv, dt):
+    w = make((10, 4), dt, 1)
+    for idx in [torch.tensor([[1, 2], [0, 9]]), torch.tensor(3), torch.tensor([5, 5, 1], dtype=torch.int32),
+                torch.zeros(0, 3, dtype=torch.long)]:
+        assert_same(drv.run("embedding", w, idx, -1), F.embedding(idx, w))
+    assert_same(drv.run("embedding", noncontig(w), noncontig(torch.tensor([[1, 2], [0, 9]])), 2),
+                F.embedding(torch.tensor([[1, 2], [0, 9]]), w, 2))
+    for idx in [torch.tensor([1.0]), torch.tensor([10]), torch.tensor([-1])]:
+        same_error(drv, lambda: torch.embedding(w, idx), "embedding", w, idx, -1)
+    same_error(drv, lambda: torch.embedding(w[0], torch.tensor([1])), "embedding", w[0].contiguous(), torch.tensor([1]), -1)
+
+
+def test_one_hot(drv):
+    i = torch.tensor([[1, 2, 0], [3, 3, 1]])
+    assert_same(drv.run("one_hot", i, 5), F.one_hot(i, 5))
+    assert_same(drv.run("one_hot", i, -1), F.one_hot(i))
+    e = torch.zeros(0, dtype=torch.long)
+    assert_same(drv.run("one_hot", e, 4), F.one_hot(e, 4))
+    for idx, n in [(torch.tensor([1, -2]), -1), (torch.tensor([1, 5]), 4), (torch.tensor([1.0]), 4),
+                   (torch.tensor([1], dtype=torch.int32), 4), (e, -1)]:
+        same_error(drv, lambda: F.one_hot(idx, n), "one_hot", idx, n)
