@@ -225,6 +225,55 @@ static int nn_one_hot(const DArg *a, int n, DOut *out, Err *err) {
     return drv_push(out, kern_one_hot(a[0].t, a[1].i, err), err);
 }
 
+/* rnn flags at a[k..k+5]: has_biases, num_layers, dropout, train, bidirectional, batch_first */
+static int rnn_flags(const DArg *a, int k, Err *err) {
+    if (drv_expect(&a[k], DA_BOOL, k, err) || drv_expect(&a[k + 1], DA_INT, k + 1, err) ||
+        drv_expect(&a[k + 2], DA_FLOAT, k + 2, err) || drv_expect(&a[k + 3], DA_BOOL, k + 3, err) ||
+        drv_expect(&a[k + 4], DA_BOOL, k + 4, err) || drv_expect(&a[k + 5], DA_BOOL, k + 5, err))
+        return err->code;
+    return TSI_OK;
+}
+
+/* lstm(input, h0, c0, flags..., params...) -> (output, hy, cy) */
+static int nn_lstm(const DArg *a, int n, DOut *out, Err *err) {
+    if (drv_expect(&a[0], DA_TENSOR, 0, err) || drv_expect(&a[1], DA_TENSOR, 1, err) ||
+        drv_expect(&a[2], DA_TENSOR, 2, err) || rnn_flags(a, 3, err))
+        return err->code;
+    const Tensor *params[64];
+    int np = n - 9;
+    for (int i = 0; i < np; i++) {
+        if (drv_expect(&a[9 + i], DA_TENSOR, 9 + i, err))
+            return err->code;
+        params[i] = a[9 + i].t;
+    }
+    const Tensor *hx[2] = {a[1].t, a[2].t};
+    Tensor *hy = NULL, *cy = NULL;
+    Tensor *y = kern_lstm(a[0].t, hx, 2, params, np, a[3].b, a[4].i, a[5].f, a[6].b, a[7].b, a[8].b,
+                          &hy, &cy, err);
+    int rc = push2(out, y, hy, err);
+    if (rc) {
+        tensor_release(cy);
+        return rc;
+    }
+    return drv_push(out, cy, err);
+}
+
+/* gru(input, h0, flags..., params...) -> (output, hy) */
+static int nn_gru(const DArg *a, int n, DOut *out, Err *err) {
+    if (drv_expect(&a[0], DA_TENSOR, 0, err) || drv_expect(&a[1], DA_TENSOR, 1, err) || rnn_flags(a, 2, err))
+        return err->code;
+    const Tensor *params[64];
+    int np = n - 8;
+    for (int i = 0; i < np; i++) {
+        if (drv_expect(&a[8 + i], DA_TENSOR, 8 + i, err))
+            return err->code;
+        params[i] = a[8 + i].t;
+    }
+    Tensor *hy = NULL;
+    Tensor *y = kern_gru(a[0].t, a[1].t, params, np, a[2].b, a[3].i, a[4].f, a[5].b, a[6].b, a[7].b, &hy, err);
+    return push2(out, y, hy, err);
+}
+
 const DriverOp drv_nn_ops[] = {
     {"convolution", nn_convolution, 9, 9},
     {"conv", nn_conv, 8, 8},
@@ -244,5 +293,7 @@ const DriverOp drv_nn_ops[] = {
     {"pixel_shuffle", nn_pixel_shuffle, 3, 3},
     {"embedding", nn_embedding, 3, 3},
     {"one_hot", nn_one_hot, 2, 2},
+    {"lstm", nn_lstm, 9, 9 + 64},
+    {"gru", nn_gru, 8, 8 + 64},
     {NULL, NULL, 0, 0},
 };

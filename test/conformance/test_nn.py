@@ -561,3 +561,73 @@ def test_one_hot(drv):
     for idx, n in [(torch.tensor([1, -2]), -1), (torch.tensor([1, 5]), 4), (torch.tensor([1.0]), 4),
                    (torch.tensor([1], dtype=torch.int32), 4), (e, -1)]:
         same_error(drv, lambda: F.one_hot(idx, n), "one_hot", idx, n)
+
+
+# ------------------------------------------------------------ recurrent
+
+RNN_CASES = [
+    # input_size, hidden, layers, bias, bidirectional, batch_first, seq, batch
+    (5, 7, 1, True, False, False, 6, 3),
+    (5, 7, 2, True, True, False, 6, 3),
+    (4, 6, 3, False, False, True, 5, 2),
+    (4, 6, 2, True, True, True, 1, 1),
+    (3, 8, 1, True, True, False, 0, 2),
+]
+
+
+def rnn_flat(m):
+    return [p.detach() for p in m._flat_weights]
+
+
+@pytest.mark.parametrize("dt", FLOATS)
+@pytest.mark.parametrize("case", range(len(RNN_CASES)))
+@pytest.mark.parametrize("proj", [0, 4])
+def test_lstm(drv, dt, case, proj):
+    I, H, L, bias, bi, bf, S, B = RNN_CASES[case]
+    torch.manual_seed(case)
+    m = torch.nn.LSTM(I, H, L, bias=bias, bidirectional=bi, batch_first=bf, proj_size=proj).to(dt).eval()
+    D = 2 if bi else 1
+    x = rnd((B, S, I) if bf else (S, B, I), dt, 1)
+    h0, c0 = rnd((L * D, B, proj or H), dt, 2), rnd((L * D, B, H), dt, 3)
+    if S == 0:
+        same_error(drv, lambda: m(x, (h0, c0)), "lstm", x, h0, c0, bias, L, 0.0, False, bi, bf, *rnn_flat(m))
+        return
+    with torch.no_grad():
+        y, (hy, cy) = m(x, (h0, c0))
+    ours = drv.run("lstm", x, h0, c0, bias, L, 0.0, False, bi, bf, *rnn_flat(m), nout=3)
+    for o, r in zip(ours, [y, hy, cy]):
+        close(o, r)
+
+
+@pytest.mark.parametrize("dt", FLOATS)
+@pytest.mark.parametrize("case", range(len(RNN_CASES)))
+def test_gru(drv, dt, case):
+    I, H, L, bias, bi, bf, S, B = RNN_CASES[case]
+    torch.manual_seed(case)
+    m = torch.nn.GRU(I, H, L, bias=bias, bidirectional=bi, batch_first=bf).to(dt).eval()
+    D = 2 if bi else 1
+    x = rnd((B, S, I) if bf else (S, B, I), dt, 1)
+    h0 = rnd((L * D, B, H), dt, 2)
+    if S == 0:
+        same_error(drv, lambda: m(x, h0), "gru", x, h0, bias, L, 0.0, False, bi, bf, *rnn_flat(m))
+        return
+    with torch.no_grad():
+        y, hy = m(noncontig(x), h0)
+    ours = drv.run("gru", noncontig(x), h0, bias, L, 0.0, False, bi, bf, *rnn_flat(m), nout=2)
+    for o, r in zip(ours, [y, hy]):
+        close(o, r)
+
+
+def test_rnn_aten_ops(drv):
+    """aten::lstm / aten::gru called as the scripted graphs call them."""
+    m = torch.nn.LSTM(4, 5, 2, dropout=0.3).eval()
+    x, h0, c0 = rnd((3, 2, 4), torch.float32, 1), rnd((2, 2, 5), torch.float32, 2), rnd((2, 2, 5), torch.float32, 3)
+    ref = torch.lstm(x, (h0, c0), rnn_flat(m), True, 2, 0.3, False, False, False)
+    ours = drv.run("lstm", x, h0, c0, True, 2, 0.3, False, False, False, *rnn_flat(m), nout=3)
+    for o, r in zip(ours, ref):
+        close(o, r)
+    g = torch.nn.GRU(4, 5, 1).eval()
+    ref = torch.gru(x, h0[:1], rnn_flat(g), True, 1, 0.0, False, False, False)
+    ours = drv.run("gru", x, h0[:1].contiguous(), True, 1, 0.0, False, False, False, *rnn_flat(g), nout=2)
+    for o, r in zip(ours, ref):
+        close(o, r)
