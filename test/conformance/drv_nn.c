@@ -274,6 +274,50 @@ static int nn_gru(const DArg *a, int n, DOut *out, Err *err) {
     return push2(out, y, hy, err);
 }
 
+/* native_mha(q, k, v, embed_dim, num_head, qkv_w, qkv_b, proj_w, proj_b, mask?,
+ * need_weights, average, mask_type?) -> out [, weights]. k or v given as
+ * None means "the same tensor as q" (torch's identity test). */
+static int nn_native_mha(const DArg *a, int n, DOut *out, Err *err) {
+    const Tensor *mask = NULL;
+    if (drv_expect(&a[0], DA_TENSOR, 0, err) || drv_expect(&a[3], DA_INT, 3, err) ||
+        drv_expect(&a[4], DA_INT, 4, err) || drv_expect(&a[5], DA_TENSOR, 5, err) ||
+        drv_expect(&a[6], DA_TENSOR, 6, err) || drv_expect(&a[7], DA_TENSOR, 7, err) ||
+        drv_expect(&a[8], DA_TENSOR, 8, err) || opt_tensor(a, 9, &mask, err) ||
+        drv_expect(&a[10], DA_BOOL, 10, err) || drv_expect(&a[11], DA_BOOL, 11, err))
+        return err->code;
+    const Tensor *q = a[0].t;
+    const Tensor *k = a[1].kind == DA_TENSOR ? a[1].t : q;
+    const Tensor *v = a[2].kind == DA_TENSOR ? a[2].t : k;
+    Tensor *w = NULL;
+    Tensor *y = kern_native_mha(q, k, v, a[3].i, a[4].i, a[5].t, a[6].t, a[7].t, a[8].t, mask,
+                                a[10].b, a[11].b, a[12].kind == DA_INT ? a[12].i : -1, &w, err);
+    if (!w)
+        return drv_push(out, y, err);
+    return push2(out, y, w, err);
+}
+
+/* encoder_layer(src, D, H, qkv_w, qkv_b, proj_w, proj_b, use_gelu, norm_first, eps,
+ * nw1, nb1, nw2, nb2, fw1, fb1, fw2, fb2, mask?, mask_type?) */
+static int nn_encoder_layer(const DArg *a, int n, DOut *out, Err *err) {
+    static const DArgKind kinds[18] = {DA_TENSOR, DA_INT, DA_INT, DA_TENSOR, DA_TENSOR, DA_TENSOR,
+                                       DA_TENSOR, DA_BOOL, DA_BOOL, DA_FLOAT, DA_TENSOR, DA_TENSOR,
+                                       DA_TENSOR, DA_TENSOR, DA_TENSOR, DA_TENSOR, DA_TENSOR, DA_TENSOR};
+    for (int i = 0; i < 18; i++)
+        if (drv_expect(&a[i], kinds[i], i, err))
+            return err->code;
+    const Tensor *mask = NULL;
+    if (opt_tensor(a, 18, &mask, err))
+        return err->code;
+    EncoderLayerArgs e = {.embed_dim = a[1].i, .num_heads = a[2].i, .qkv_weight = a[3].t,
+                          .qkv_bias = a[4].t, .proj_weight = a[5].t, .proj_bias = a[6].t,
+                          .use_gelu = a[7].b, .norm_first = a[8].b, .eps = a[9].f,
+                          .norm_weight_1 = a[10].t, .norm_bias_1 = a[11].t, .norm_weight_2 = a[12].t,
+                          .norm_bias_2 = a[13].t, .ffn_weight_1 = a[14].t, .ffn_bias_1 = a[15].t,
+                          .ffn_weight_2 = a[16].t, .ffn_bias_2 = a[17].t, .mask = mask,
+                          .mask_type = a[19].kind == DA_INT ? a[19].i : -1};
+    return drv_push(out, kern_transformer_encoder_layer(a[0].t, &e, err), err);
+}
+
 const DriverOp drv_nn_ops[] = {
     {"convolution", nn_convolution, 9, 9},
     {"conv", nn_conv, 8, 8},
@@ -295,5 +339,7 @@ const DriverOp drv_nn_ops[] = {
     {"one_hot", nn_one_hot, 2, 2},
     {"lstm", nn_lstm, 9, 9 + 64},
     {"gru", nn_gru, 8, 8 + 64},
+    {"native_mha", nn_native_mha, 13, 13},
+    {"encoder_layer", nn_encoder_layer, 20, 20},
     {NULL, NULL, 0, 0},
 };

@@ -631,3 +631,117 @@ def test_rnn_aten_ops(drv):
     ours = drv.run("gru", x, h0[:1].contiguous(), True, 1, 0.0, False, False, False, *rnn_flat(g), nout=2)
     for o, r in zip(ours, ref):
         close(o, r)
+
+
+# ------------------------------------------------------------ attention
+
+def mha_params(E, dt, seed=0):
+    torch.manual_seed(seed)
+    m = torch.nn.MultiheadAttention(E, 1, batch_first=True).to(dt)
+    with torch.no_grad():
+        m.in_proj_bias.uniform_(-0.5, 0.5)
+        m.out_proj.bias.uniform_(-0.5, 0.5)
+    return [m.in_proj_weight.detach(), m.in_proj_bias.detach(), m.out_proj.weight.detach(),
+            m.out_proj.bias.detach()]
+
+
+@pytest.mark.parametrize("dt", FLOATS)
+@pytest.mark.parametrize("B,S,E,H", [(2, 5, 8, 2), (1, 7, 12, 3), (3, 1, 4, 1), (0, 3, 8, 2)])
+@pytest.mark.parametrize("need_weights,average", [(False, True), (True, True), (True, False)])
+def test_native_mha_self(drv, dt, B, S, E, H, need_weights, average):
+    x = rnd((B, S, E), dt, 1)
+    p = mha_params(E, dt)
+    out, w = torch._native_multi_head_attention(x, x, x, E, H, *p, None, need_weights, average, None)
+    ours = drv.run("native_mha", x, None, None, E, H, *p, None, need_weights, average, None,
+                   nout=2 if w is not None else 1)
+    if w is None:
+        close(ours, out)
+    else:
+        close(ours[0], out)
+        close(ours[1], w)
+
+
+@pytest.mark.parametrize("dt", FLOATS)
+def test_native_mha_cross(drv, dt):
+    q, k, v = rnd((2, 4, 8), dt, 1), rnd((2, 4, 8), dt, 2), rnd((2, 4, 8), dt, 3)
+    p = mha_params(8, dt)
+    out, w = torch._native_multi_head_attention(q, k, v, 8, 2, *p, None, True, True, None)
+    ours = drv.run("native_mha", q, k, v, 8, 2, *p, None, True, True, None, nout=2)
+    close(ours[0], out)
+    close(ours[1], w)
+    out, w = torch._native_multi_head_attention(q, k, k, 8, 2, *p, None, True, True, None)
+    ours = drv.run("native_mha", q, k, None, 8, 2, *p, None, True, True, None, nout=2)
+    close(ours[0], out)
+
+
+@pytest.mark.parametrize("dt", FLOATS)
+def test_native_mha_masks(drv, dt):
+    x = rnd((2, 4, 8), dt, 1)
+    p = mha_params(8, dt)
+    kpm = torch.tensor([[False, False, True, False], [True, False, True, True]])
+    full = torch.rand(2, 2, 4, 4, generator=torch.Generator().manual_seed(3)) > 0.7
+    full[..., 0] = False  # no fully masked rows here
+    for mask, mt in [(kpm, 1), (kpm, 2), (full, 2), (kpm.long(), 1)]:
+        out, w = torch._native_multi_head_attention(x, x, x, 8, 2, *p, mask, True, False, mt)
+        ours = drv.run("native_mha", x, None, None, 8, 2, *p, mask, True, False, mt, nout=2)
+        close(ours[0], out)
+        close(ours[1], w)
+    # a fully masked batch gives NaN, as in torch
+    kpm[1] = True
+    out, w = torch._native_multi_head_attention(x, x, x, 8, 2, *p, kpm, True, True, 1)
+    ours = drv.run("native_mha", x, None, None, 8, 2, *p, kpm, True, True, 1, nout=2)
+    close(ours[0], out)
+    close(ours[1], w)
+
+
+def test_native_mha_errors(drv):
+    x = rnd((2, 4, 8), torch.float32, 1)
+    p = mha_params(8, torch.float32)
+    kpm = torch.zeros(2, 4, dtype=torch.bool)
+    cases = [
+        (x, 8, 3, p, kpm, 1),                       # heads do not divide
+        (x, 6, 2, p, None, None),                   # embed_dim mismatch
+        (x, 8, 2, [p[0][:12], *p[1:]], None, None),  # qkv weight
+        (x, 8, 2, [p[0], p[1][:12], *p[2:]], None, None),
+        (x[0], 8, 2, p, None, None),
+        (x, 8, 2, p, kpm, None),
+        (x, 8, 2, p, torch.zeros(4, 4, dtype=torch.bool), 1),
+        (x, 8, 2, p, kpm, 0),
+        (x, 8, 2, p, torch.zeros(2, 4, 4, dtype=torch.bool), 1),
+    ]
+    for xx, E, H, pp, mask, mt in cases:
+        xx = xx.contiguous()
+        same_error(drv, lambda: torch._native_multi_head_attention(xx, xx, xx, E, H, *pp, mask, True, True, mt),
+                   "native_mha", xx, None, None, E, H, *[t.contiguous() for t in pp], mask, True, True, mt)
+
+
+def encoder_args(layer):
+    a = layer.self_attn
+    return [a.embed_dim, a.num_heads, a.in_proj_weight, a.in_proj_bias, a.out_proj.weight, a.out_proj.bias,
+            layer.activation_relu_or_gelu == 2, layer.norm_first, layer.norm1.eps,
+            layer.norm1.weight, layer.norm1.bias, layer.norm2.weight, layer.norm2.bias,
+            layer.linear1.weight, layer.linear1.bias, layer.linear2.weight, layer.linear2.bias]
+
+
+@pytest.mark.parametrize("dt", FLOATS)
+@pytest.mark.parametrize("norm_first", [False, True])
+@pytest.mark.parametrize("activation", ["relu", "gelu"])
+def test_transformer_encoder_layer(drv, dt, norm_first, activation):
+    torch.manual_seed(1)
+    layer = torch.nn.TransformerEncoderLayer(16, 4, 32, dropout=0.1, activation=activation, batch_first=True,
+                                             norm_first=norm_first).to(dt).eval()
+    with torch.no_grad():
+        for prm in layer.parameters():
+            if prm.dim() == 1:
+                prm.uniform_(-0.5, 0.5)
+    x = rnd((3, 5, 16), dt, 2)
+    with torch.no_grad():
+        args = [t.detach() if isinstance(t, torch.Tensor) else t for t in encoder_args(layer)]
+        ref = torch._transformer_encoder_layer_fwd(x, *args, None, None)
+        assert_same(ref, layer(x), **tol(dt))  # the fused op is what the module runs
+        close(drv.run("encoder_layer", x, *args, None, None), ref)
+        kpm = torch.tensor([[False] * 5, [False, False, True, True, False], [True, False, False, False, False]])
+        ref = torch._transformer_encoder_layer_fwd(x, *args, kpm, 1)
+        close(drv.run("encoder_layer", x, *args, kpm, 1), ref)
+        e = torch.zeros(0, 5, 16, dtype=dt)
+        assert_same(drv.run("encoder_layer", e, *args, None, None), torch._transformer_encoder_layer_fwd(e, *args, None, None))
