@@ -101,32 +101,66 @@ static void FN(col2im)(const T *col, int64_t C, const ConvGeomCore *g, T *img) {
 }
 
 /* One output plane of a depthwise 2-D convolution: out (OH, OW) =
- * bias + sum_k w[k] * shifted in (H, W). Row-at-a-time axpys vectorize. */
+ * bias + sum_k w[k] * window of in (H, W). The plane is first copied into a
+ * zero-padded buffer `pad` so the inner loops have no bounds checks; each
+ * kernel tap is then one axpy over an output row, which vectorizes. */
 NN_MULTIVERSION
-static void FN(dw_plane)(const T *in, const T *wk, T bias, T *out, const ConvGeomCore *g) {
+static void FN(dw_plane)(const T *in, const T *wk, T bias, T *out, const ConvGeomCore *g,
+                         T *pad) {
     int64_t H = g->img[1], W = g->img[2], OH = g->col[1], OW = g->col[2];
-    int64_t KH = g->k[1], KW = g->k[2], sh = g->s[1], sw = g->s[2];
+    int64_t KH = g->k[1], KW = g->k[2], sh = g->s[1], sw = g->s[2], dh = g->d[1], dw = g->d[2];
+    int64_t PH = H + g->plo[1] + g->phi[1], PW = W + g->plo[2] + g->phi[2];
+    memset(pad, 0, (size_t)(PH * PW) * sizeof(T));
+    for (int64_t h = 0; h < H; h++)
+        memcpy(pad + (h + g->plo[1]) * PW + g->plo[2], in + h * W, (size_t)W * sizeof(T));
+    if (KH == 3 && KW == 3) {
+        /* the common case: all nine taps in one expression per column, so
+         * the sum never leaves a register */
+        T w0 = wk[0], w1 = wk[1], w2 = wk[2], w3 = wk[3], w4 = wk[4], w5 = wk[5], w6 = wk[6],
+          w7 = wk[7], w8 = wk[8];
+        int64_t r1 = dh * PW, r2 = 2 * dh * PW, c1 = dw, c2 = 2 * dw;
+        for (int64_t oh = 0; oh < OH; oh++) {
+            T *orow = out + oh * OW;
+            const T *b = pad + oh * sh * PW;
+            if (sw == 1) {
+#pragma omp simd
+                for (int64_t ow = 0; ow < OW; ow++) {
+                    const T *p = b + ow;
+                    orow[ow] = bias + w0 * p[0] + w1 * p[c1] + w2 * p[c2] + w3 * p[r1] +
+                               w4 * p[r1 + c1] + w5 * p[r1 + c2] + w6 * p[r2] + w7 * p[r2 + c1] +
+                               w8 * p[r2 + c2];
+                }
+            } else {
+#pragma omp simd
+                for (int64_t ow = 0; ow < OW; ow++) {
+                    const T *p = b + ow * sw;
+                    orow[ow] = bias + w0 * p[0] + w1 * p[c1] + w2 * p[c2] + w3 * p[r1] +
+                               w4 * p[r1 + c1] + w5 * p[r1 + c2] + w6 * p[r2] + w7 * p[r2 + c1] +
+                               w8 * p[r2 + c2];
+                }
+            }
+        }
+        return;
+    }
+    /* any other kernel: one axpy over the output row per tap */
     for (int64_t oh = 0; oh < OH; oh++) {
         T *orow = out + oh * OW;
+#pragma omp simd
         for (int64_t ow = 0; ow < OW; ow++)
             orow[ow] = bias;
         for (int64_t i = 0; i < KH; i++) {
-            int64_t ih = oh * sh - g->plo[1] + i * g->d[1];
-            if (ih < 0 || ih >= H)
-                continue;
+            const T *prow = pad + (oh * sh + i * dh) * PW;
             for (int64_t j = 0; j < KW; j++) {
-                int64_t off = j * g->d[2] - g->plo[2], lo, hi;
-                FN(valid_range)(off, sw, W, OW, &lo, &hi);
-                const T *irow = in + ih * W;
+                const T *src = prow + j * dw;
                 T wv = wk[i * KW + j];
                 if (sw == 1) {
 #pragma omp simd
-                    for (int64_t ow = lo; ow < hi; ow++)
-                        orow[ow] += wv * irow[ow + off];
+                    for (int64_t ow = 0; ow < OW; ow++)
+                        orow[ow] += wv * src[ow];
                 } else {
 #pragma omp simd
-                    for (int64_t ow = lo; ow < hi; ow++)
-                        orow[ow] += wv * irow[ow * sw + off];
+                    for (int64_t ow = 0; ow < OW; ow++)
+                        orow[ow] += wv * src[ow * sw];
                 }
             }
         }
@@ -157,13 +191,29 @@ static int FN(conv_fast)(const ConvGeom *G, const T *x, const T *w, const T *bia
         if (G->Cg == 1 && G->G > 1 && g->k[0] == 1 && g->img[0] == 1) {
             /* depthwise (channel multiplier Og): one plane per output channel */
             int64_t planes = G->N * G->O;
+            int64_t padsz = (g->img[1] + g->plo[1] + g->phi[1]) * (g->img[2] + g->plo[2] + g->phi[2]) +
+                            16;
             int nt = nn_threads_for(planes * Pout * K);
-#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
-            for (int64_t i = 0; i < planes; i++) {
-                int64_t n = i / G->O, o = i % G->O;
-                FN(dw_plane)(x + (n * G->C + o / G->Og) * Pin, w + o * K,
-                             bias ? bias[o] : (T)0, y + i * Pout, g);
+            int failed = 0;
+#pragma omp parallel num_threads(nt) if (nt > 1)
+            {
+                /* one padded-plane buffer per thread, from its own scratch */
+                T *pad = nn_scratch((size_t)padsz * sizeof(T));
+                if (!pad) {
+#pragma omp atomic write
+                    failed = 1;
+                }
+#pragma omp for schedule(static)
+                for (int64_t i = 0; i < planes; i++) {
+                    if (!pad)
+                        continue;
+                    int64_t n = i / G->O, o = i % G->O;
+                    FN(dw_plane)(x + (n * G->C + o / G->Og) * Pin, w + o * K,
+                                 bias ? bias[o] : (T)0, y + i * Pout, g, pad);
+                }
             }
+            if (failed)
+                return err_set(err, TSI_ERR_NOMEM, "out of memory (convolution buffer)");
             return TSI_OK;
         }
         T *col = NULL;
