@@ -100,45 +100,52 @@ static void FN(col2im)(const T *col, int64_t C, const ConvGeomCore *g, T *img) {
     }
 }
 
-/* One output plane of a depthwise 2-D convolution: out (OH, OW) =
+/*
+ * One output plane of a depthwise 2-D convolution: out (OH, OW) =
  * bias + sum_k w[k] * window of in (H, W). The plane is first copied into a
- * zero-padded buffer `pad` so the inner loops have no bounds checks; each
- * kernel tap is then one axpy over an output row, which vectorizes. */
+ * zero-padded buffer `pad`, split by column phase when the stride is > 1
+ * (phase q holds padded columns q, q+sw, ...), so every kernel tap reads a
+ * contiguous run: no bounds checks and no strided gathers in the hot loop.
+ */
 NN_MULTIVERSION
 static void FN(dw_plane)(const T *in, const T *wk, T bias, T *out, const ConvGeomCore *g,
                          T *pad) {
     int64_t H = g->img[1], W = g->img[2], OH = g->col[1], OW = g->col[2];
     int64_t KH = g->k[1], KW = g->k[2], sh = g->s[1], sw = g->s[2], dh = g->d[1], dw = g->d[2];
     int64_t PH = H + g->plo[1] + g->phi[1], PW = W + g->plo[2] + g->phi[2];
-    memset(pad, 0, (size_t)(PH * PW) * sizeof(T));
-    for (int64_t h = 0; h < H; h++)
-        memcpy(pad + (h + g->plo[1]) * PW + g->plo[2], in + h * W, (size_t)W * sizeof(T));
+    int64_t PWs = (PW + sw - 1) / sw, phase_sz = PH * PWs;
+    memset(pad, 0, (size_t)(sw * phase_sz) * sizeof(T));
+    if (sw == 1) {
+        for (int64_t h = 0; h < H; h++)
+            memcpy(pad + (h + g->plo[1]) * PW + g->plo[2], in + h * W, (size_t)W * sizeof(T));
+    } else {
+        for (int64_t q = 0; q < sw; q++)
+            for (int64_t h = 0; h < H; h++) {
+                /* padded column q + k*sw holds input column q + k*sw - plo */
+                T *dst = pad + q * phase_sz + (h + g->plo[1]) * PWs;
+                const T *src = in + h * W;
+                int64_t w = q - g->plo[2];
+                for (int64_t k = 0; k < PWs && w < W; k++, w += sw)
+                    if (w >= 0)
+                        dst[k] = src[w];
+            }
+    }
+/* start of tap (i, j)'s run for output row oh */
+#define TAP(i, j) (pad + ((j) * dw % sw) * phase_sz + (oh * sh + (i) * dh) * PWs + (j) * dw / sw)
     if (KH == 3 && KW == 3) {
         /* the common case: all nine taps in one expression per column, so
          * the sum never leaves a register */
         T w0 = wk[0], w1 = wk[1], w2 = wk[2], w3 = wk[3], w4 = wk[4], w5 = wk[5], w6 = wk[6],
           w7 = wk[7], w8 = wk[8];
-        int64_t r1 = dh * PW, r2 = 2 * dh * PW, c1 = dw, c2 = 2 * dw;
         for (int64_t oh = 0; oh < OH; oh++) {
             T *orow = out + oh * OW;
-            const T *b = pad + oh * sh * PW;
-            if (sw == 1) {
+            const T *p0 = TAP(0, 0), *p1 = TAP(0, 1), *p2 = TAP(0, 2), *p3 = TAP(1, 0),
+                    *p4 = TAP(1, 1), *p5 = TAP(1, 2), *p6 = TAP(2, 0), *p7 = TAP(2, 1),
+                    *p8 = TAP(2, 2);
 #pragma omp simd
-                for (int64_t ow = 0; ow < OW; ow++) {
-                    const T *p = b + ow;
-                    orow[ow] = bias + w0 * p[0] + w1 * p[c1] + w2 * p[c2] + w3 * p[r1] +
-                               w4 * p[r1 + c1] + w5 * p[r1 + c2] + w6 * p[r2] + w7 * p[r2 + c1] +
-                               w8 * p[r2 + c2];
-                }
-            } else {
-#pragma omp simd
-                for (int64_t ow = 0; ow < OW; ow++) {
-                    const T *p = b + ow * sw;
-                    orow[ow] = bias + w0 * p[0] + w1 * p[c1] + w2 * p[c2] + w3 * p[r1] +
-                               w4 * p[r1 + c1] + w5 * p[r1 + c2] + w6 * p[r2] + w7 * p[r2 + c1] +
-                               w8 * p[r2 + c2];
-                }
-            }
+            for (int64_t ow = 0; ow < OW; ow++)
+                orow[ow] = bias + w0 * p0[ow] + w1 * p1[ow] + w2 * p2[ow] + w3 * p3[ow] +
+                           w4 * p4[ow] + w5 * p5[ow] + w6 * p6[ow] + w7 * p7[ow] + w8 * p8[ow];
         }
         return;
     }
@@ -148,23 +155,16 @@ static void FN(dw_plane)(const T *in, const T *wk, T bias, T *out, const ConvGeo
 #pragma omp simd
         for (int64_t ow = 0; ow < OW; ow++)
             orow[ow] = bias;
-        for (int64_t i = 0; i < KH; i++) {
-            const T *prow = pad + (oh * sh + i * dh) * PW;
+        for (int64_t i = 0; i < KH; i++)
             for (int64_t j = 0; j < KW; j++) {
-                const T *src = prow + j * dw;
+                const T *src = TAP(i, j);
                 T wv = wk[i * KW + j];
-                if (sw == 1) {
 #pragma omp simd
-                    for (int64_t ow = 0; ow < OW; ow++)
-                        orow[ow] += wv * src[ow];
-                } else {
-#pragma omp simd
-                    for (int64_t ow = 0; ow < OW; ow++)
-                        orow[ow] += wv * src[ow * sw];
-                }
+                for (int64_t ow = 0; ow < OW; ow++)
+                    orow[ow] += wv * src[ow];
             }
-        }
     }
+#undef TAP
 }
 
 static void FN(fill_bias)(T *y, int64_t O, int64_t P, const T *bias) {
@@ -191,8 +191,8 @@ static int FN(conv_fast)(const ConvGeom *G, const T *x, const T *w, const T *bia
         if (G->Cg == 1 && G->G > 1 && g->k[0] == 1 && g->img[0] == 1) {
             /* depthwise (channel multiplier Og): one plane per output channel */
             int64_t planes = G->N * G->O;
-            int64_t padsz = (g->img[1] + g->plo[1] + g->phi[1]) * (g->img[2] + g->plo[2] + g->phi[2]) +
-                            16;
+            int64_t sw = g->s[2], pw = g->img[2] + g->plo[2] + g->phi[2];
+            int64_t padsz = sw * (g->img[1] + g->plo[1] + g->phi[1]) * ((pw + sw - 1) / sw) + 16;
             int nt = nn_threads_for(planes * Pout * K);
             int failed = 0;
 #pragma omp parallel num_threads(nt) if (nt > 1)
