@@ -26,10 +26,15 @@ static inline void FN(valid_range)(int64_t off, int64_t s, int64_t n, int64_t nc
     *hi = b;
 }
 
-/* col (C*K, P) <- patches of img (C, isz) */
-static void FN(im2col)(const T *img, int64_t C, const ConvGeomCore *g, T *col) {
-    const int64_t *isz = g->img, *ksz = g->k, *csz = g->col;
-    int64_t K = ksz[0] * ksz[1] * ksz[2], P = csz[0] * csz[1] * csz[2];
+/* col (C*K, P) <- patches of img (C, isz) for column rows [oh0, oh1) of a
+ * geometry with one depth slice (oh1 < 0: everything). */
+static void FN(im2col)(const T *img, int64_t C, const ConvGeomCore *g, T *col, int64_t oh0,
+                       int64_t oh1) {
+    const int64_t *isz = g->img, *ksz = g->k;
+    int64_t csz[3] = {g->col[0], g->col[1], g->col[2]};
+    if (oh1 < 0)
+        oh0 = 0, oh1 = csz[1];
+    int64_t K = ksz[0] * ksz[1] * ksz[2], P = csz[0] * (oh1 - oh0) * csz[2];
     int64_t plane = isz[0] * isz[1] * isz[2];
     int64_t rows = C * K;
     int nt = nn_threads_for(rows * P);
@@ -44,7 +49,7 @@ static void FN(im2col)(const T *img, int64_t C, const ConvGeomCore *g, T *col) {
         FN(valid_range)(offw, g->s[2], isz[2], csz[2], &lo, &hi);
         for (int64_t od = 0; od < csz[0]; od++) {
             int64_t id = od * g->s[0] - g->plo[0] + kd * g->d[0];
-            for (int64_t oh = 0; oh < csz[1]; oh++, dst += csz[2]) {
+            for (int64_t oh = oh0; oh < oh1; oh++, dst += csz[2]) {
                 int64_t ih = oh * g->s[1] - g->plo[1] + kh * g->d[1];
                 if (id < 0 || id >= isz[0] || ih < 0 || ih >= isz[1]) {
                     memset(dst, 0, (size_t)csz[2] * sizeof(T));
@@ -222,17 +227,47 @@ static int FN(conv_fast)(const ConvGeom *G, const T *x, const T *w, const T *bia
             if (!col && G->Cg * K * Pout > 0)
                 return err_set(err, TSI_ERR_NOMEM, "out of memory (convolution buffer)");
         }
+        /* Column blocks of whole output rows sized so the im2col block stays
+         * in L2 while the GEMM packs it (2-D geometry; 3-D: one block). */
+        int64_t OW = g->col[2], OHt = g->col[1], rows_blk = OHt;
+        if (!unit && g->col[0] == 1 && OW > 0) {
+            int64_t per_row = G->Cg * K * OW * (int64_t)sizeof(T);
+            rows_blk = per_row > 0 ? (int64_t)(512 * 1024) / per_row : OHt;
+            if (rows_blk * OW < 256)
+                rows_blk = (256 + OW - 1) / OW;
+            if (rows_blk < 1)
+                rows_blk = 1;
+            if (rows_blk > OHt)
+                rows_blk = OHt;
+        }
         for (int64_t n = 0; n < G->N; n++) {
             const T *xn = x + n * G->C * Pin;
             T *yn = y + n * G->O * Pout;
             FN(fill_bias)(yn, G->O, Pout, bias);
             for (int64_t gi = 0; gi < G->G; gi++) {
                 const T *xg = xn + gi * G->Cg * Pin;
-                if (!unit)
-                    FN(im2col)(xg, G->Cg, g, col);
-                /* (Og, Pout) += W_g (Og, Cg*K) . cols (Cg*K, Pout) */
-                nn_gemm(dt, false, false, G->Og, Pout, G->Cg * K, 1.0, w + gi * G->Og * G->Cg * K,
-                        G->Cg * K, unit ? xg : col, Pout, 1.0, yn + gi * G->Og * Pout, Pout);
+                T *yg = yn + gi * G->Og * Pout;
+                const T *wg = w + gi * G->Og * G->Cg * K;
+                if (unit) {
+                    /* (Og, P) += W_g (Og, Cg) . x_g (Cg, P) */
+                    nn_gemm(dt, false, false, G->Og, Pout, G->Cg, 1.0, wg, G->Cg, xg, Pout, 1.0, yg,
+                            Pout);
+                    continue;
+                }
+                if (g->col[0] != 1) {
+                    FN(im2col)(xg, G->Cg, g, col, 0, -1);
+                    nn_gemm(dt, false, false, G->Og, Pout, G->Cg * K, 1.0, wg, G->Cg * K, col, Pout,
+                            1.0, yg, Pout);
+                    continue;
+                }
+                for (int64_t oh0 = 0; oh0 < OHt; oh0 += rows_blk) {
+                    int64_t oh1 = oh0 + rows_blk < OHt ? oh0 + rows_blk : OHt;
+                    int64_t pb = (oh1 - oh0) * OW;
+                    FN(im2col)(xg, G->Cg, g, col, oh0, oh1);
+                    /* (Og, pb) += W_g (Og, Cg*K) . cols (Cg*K, pb) */
+                    nn_gemm(dt, false, false, G->Og, pb, G->Cg * K, 1.0, wg, G->Cg * K, col, pb,
+                            1.0, yg + oh0 * OW, Pout);
+                }
             }
         }
         return TSI_OK;
