@@ -165,8 +165,6 @@ static Tensor *rnn_run(const Tensor *input, const Tensor *hx0, const Tensor *cx0
     Tensor *y = tensor_empty(dt, 3, osz, err);
     if (!y)
         goto fail;
-    int64_t maxI = s->I > F ? s->I : F;
-    TSI_UNUSED(maxI);
     gx = xmalloc((size_t)(s->S * s->B * gates * s->H + 1) * es);
     gh = xmalloc((size_t)(s->B * gates * s->H + 1) * es);
     hraw = xmalloc((size_t)(s->B * s->H + 1) * es);
