@@ -317,4 +317,123 @@ Tensor *kern_roll(const Tensor *t, const int64_t *shifts, int nshifts, const int
 /* index: int64 with t's rank. */
 Tensor *kern_gather(const Tensor *t, int64_t dim, const Tensor *index, Err *err);
 
+/* ---- neural-network ops (kernels/conv.c, pool.c, norm.c, nn.c, rnn.c, attention.c) ----
+ *
+ * torch 1.13 semantics, dtype rules and error messages. Integer lists
+ * (stride, padding, ...) are passed as pointer + length and follow aten's
+ * rules: a list of one value applies to every spatial dim, otherwise it must
+ * have one value per spatial dim. Results are new contiguous tensors.
+ *
+ * Threading: our loops run under OpenMP with kern_get_num_threads() threads;
+ * GEMMs go to OpenBLAS, whose thread count the kernels set to the same
+ * number before calling it. GEMMs are never issued from inside our own
+ * parallel regions, so the two pools never run at once (no oversubscription).
+ */
+
+/* aten::_convolution / aten::convolution geometry. */
+typedef struct ConvArgs {
+    const int64_t *stride, *padding, *dilation, *output_padding;
+    int nstride, npadding, ndilation, noutput_padding;
+    int64_t groups;
+    bool transposed;
+} ConvArgs;
+
+/* aten::convolution (batched input only). bias may be NULL. */
+Tensor *kern_convolution(const Tensor *x, const Tensor *w, const Tensor *bias, const ConvArgs *a,
+                         Err *err);
+/* aten::conv1d/2d/3d (a->transposed false) and conv_transpose1d/2d/3d
+ * (true): `dim` spatial dims, unbatched input allowed. */
+Tensor *kern_conv(const Tensor *x, const Tensor *w, const Tensor *bias, const ConvArgs *a, int dim,
+                  Err *err);
+/* aten::conv1d/2d/3d.padding: padding is "same" or "valid" (a->padding is
+ * ignored; a->transposed must be false). */
+Tensor *kern_conv_padding_mode(const Tensor *x, const Tensor *w, const Tensor *bias,
+                               const ConvArgs *a, const char *padding, int dim, Err *err);
+
+/* Pooling window. stride of length 0 means "same as kernel" (aten default);
+ * divisor_override < 0 means None (0 is an error, as in torch). */
+typedef struct PoolArgs {
+    const int64_t *kernel, *stride, *padding, *dilation;
+    int nkernel, nstride, npadding, ndilation;
+    bool ceil_mode, count_include_pad;
+    int64_t divisor_override;
+} PoolArgs;
+
+/* aten::max_pool1d/2d/3d and the _with_indices variants: when `indices` is
+ * non-NULL it receives the int64 flat index of each max within its plane. */
+Tensor *kern_max_pool(const Tensor *x, const PoolArgs *a, int dim, Tensor **indices, Err *err);
+/* aten::avg_pool1d/2d/3d (avg_pool1d has no divisor_override). */
+Tensor *kern_avg_pool(const Tensor *x, const PoolArgs *a, int dim, Err *err);
+/* aten::adaptive_avg_pool1d/2d/3d. */
+Tensor *kern_adaptive_avg_pool(const Tensor *x, const int64_t *out_size, int nout, int dim,
+                               Err *err);
+/* aten::adaptive_max_pool1d/2d/3d: values and int64 indices. */
+Tensor *kern_adaptive_max_pool(const Tensor *x, const int64_t *out_size, int nout, int dim,
+                               Tensor **indices, Err *err);
+
+/* aten::batch_norm. Optional tensors may be NULL. training=true uses batch
+ * statistics and updates running_mean/var in place (as torch does). */
+Tensor *kern_batch_norm(const Tensor *x, const Tensor *weight, const Tensor *bias,
+                        Tensor *running_mean, Tensor *running_var, bool training, double momentum,
+                        double eps, Err *err);
+/* aten::instance_norm. */
+Tensor *kern_instance_norm(const Tensor *x, const Tensor *weight, const Tensor *bias,
+                           Tensor *running_mean, Tensor *running_var, bool use_input_stats,
+                           double momentum, double eps, Err *err);
+/* aten::layer_norm; aten::native_layer_norm when mean/rstd are non-NULL
+ * (they receive the statistics, shaped like x with normalized dims = 1). */
+Tensor *kern_layer_norm(const Tensor *x, const int64_t *normalized_shape, int nnorm,
+                        const Tensor *weight, const Tensor *bias, double eps, Tensor **mean,
+                        Tensor **rstd, Err *err);
+/* aten::group_norm. */
+Tensor *kern_group_norm(const Tensor *x, int64_t num_groups, const Tensor *weight,
+                        const Tensor *bias, double eps, Err *err);
+
+/* aten::dropout / feature_dropout (and the alpha_ variants: alpha = true).
+ * Inference only: train=false (or p=0) returns x itself (a new reference,
+ * as torch returns its input); train with p=1 gives zeros like torch; other
+ * training dropout is random and unsupported. */
+Tensor *kern_dropout(const Tensor *x, double p, bool train, bool feature, bool alpha, Err *err);
+/* aten::prelu, aten::glu, aten::pixel_shuffle / pixel_unshuffle. */
+Tensor *kern_prelu(const Tensor *x, const Tensor *weight, Err *err);
+Tensor *kern_glu(const Tensor *x, int64_t dim, Err *err);
+Tensor *kern_pixel_shuffle(const Tensor *x, int64_t factor, bool unshuffle, Err *err);
+/* aten::embedding (padding_idx only matters for training). */
+Tensor *kern_embedding(const Tensor *weight, const Tensor *indices, int64_t padding_idx, Err *err);
+/* aten::one_hot. */
+Tensor *kern_one_hot(const Tensor *indices, int64_t num_classes, Err *err);
+
+/* aten::lstm.input: params per layer and direction are w_ih, w_hh
+ * [, b_ih, b_hh] [, w_hr]; hx = {h0, c0}. Inference (dropout between layers
+ * only with train=true, which is unsupported). Returns output; hy, cy set. */
+Tensor *kern_lstm(const Tensor *input, const Tensor *const *hx, int nhx,
+                  const Tensor *const *params, int nparams, bool has_biases, int64_t num_layers,
+                  double dropout, bool train, bool bidirectional, bool batch_first, Tensor **hy,
+                  Tensor **cy, Err *err);
+/* aten::gru.input. Returns output; hy set. */
+Tensor *kern_gru(const Tensor *input, const Tensor *hx, const Tensor *const *params, int nparams,
+                 bool has_biases, int64_t num_layers, double dropout, bool train,
+                 bool bidirectional, bool batch_first, Tensor **hy, Err *err);
+
+/* aten::_native_multi_head_attention. mask may be NULL; mask_type < 0 means
+ * None. *weights receives the attention weights when need_weights, else
+ * NULL (torch returns an undefined tensor). */
+Tensor *kern_native_mha(const Tensor *q, const Tensor *k, const Tensor *v, int64_t embed_dim,
+                        int64_t num_head, const Tensor *qkv_weight, const Tensor *qkv_bias,
+                        const Tensor *proj_weight, const Tensor *proj_bias, const Tensor *mask,
+                        bool need_weights, bool average_attn_weights, int64_t mask_type,
+                        Tensor **weights, Err *err);
+/* aten::_transformer_encoder_layer_fwd. */
+typedef struct EncoderLayerArgs {
+    int64_t embed_dim, num_heads;
+    const Tensor *qkv_weight, *qkv_bias, *proj_weight, *proj_bias;
+    bool use_gelu, norm_first;
+    double eps;
+    const Tensor *norm_weight_1, *norm_bias_1, *norm_weight_2, *norm_bias_2;
+    const Tensor *ffn_weight_1, *ffn_bias_1, *ffn_weight_2, *ffn_bias_2;
+    const Tensor *mask; /* may be NULL */
+    int64_t mask_type;  /* < 0: None */
+} EncoderLayerArgs;
+Tensor *kern_transformer_encoder_layer(const Tensor *src, const EncoderLayerArgs *a, Err *err);
+
 #endif

@@ -65,7 +65,7 @@ static const DriverOp drv_core_ops[] = {
 };
 
 static const DriverOp *const tables[] = {drv_core_ops, drv_elementwise_ops, drv_reduce_ops,
-                                         drv_linalg_ops, drv_shape_ops};
+                                         drv_linalg_ops, drv_shape_ops, drv_nn_ops};
 
 static const DriverOp *find_op(const char *name) {
     for (size_t k = 0; k < TSI_ARRAY_LEN(tables); k++)

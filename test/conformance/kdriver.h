@@ -64,5 +64,6 @@ extern const DriverOp drv_elementwise_ops[];
 extern const DriverOp drv_reduce_ops[];
 extern const DriverOp drv_linalg_ops[];
 extern const DriverOp drv_shape_ops[];
+extern const DriverOp drv_nn_ops[];
 
 #endif
