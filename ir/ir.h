@@ -151,6 +151,10 @@ Type *type_tensor_of(const Tensor *t);
 /* Tensor refinements erased, recursively (torch's unshapedType). */
 Type *type_unshaped(Type *t);
 void tensor_detail_init(TensorDetail *d); /* all unknown */
+/* torch's ScalarType name of a dtype code ("Float", "ComplexFloat",
+ * "QInt8", ...; NULL for an unknown code) and the code of a name (-1). */
+const char *type_scalar_name(int code);
+int type_scalar_code(const char *name, size_t len);
 
 /* Subtyping as torch's isSubtypeOf; unification as unifyTypes. */
 bool type_is_subtype(Type *sub, Type *super);
