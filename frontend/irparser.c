@@ -1171,6 +1171,17 @@ static bool try_inline_tensor(Parser *p, size_t pos, AVal **out) {
     if (!(is_digit(c0) || c0 == '-' || c0 == '(' || c0 == 'i' || c0 == 'n' || c0 == 'C' ||
           c0 == '['))
         return false;
+    if (c0 == '(') {
+        /* only a slice marker "(1,2,.,.)" starts a tensor; else a tuple */
+        size_t x = q + 1;
+        bool digits = false;
+        while (x < n && (is_digit(s[x]) || s[x] == ',')) {
+            digits |= is_digit(s[x]);
+            x++;
+        }
+        if (!digits || x + 4 > n || strncmp(s + x, ".,.)", 4) != 0)
+            return false;
+    }
     /* find the trailer: only body characters may come before it */
     size_t body_start = q, r = q;
     while (r < n && s[r] != '[') {
@@ -1844,57 +1855,91 @@ static Tensor *make_tensor(Parser *p, AVal *a, Type *expected) {
     return t;
 }
 
-/* The printed text of a tensor attribute equals text[start, end)? */
-static bool tensor_prints_as(Parser *p, Tensor *t, size_t start, size_t end) {
+/* How many leading bytes of the printed tensor attribute agree with
+ * text[start, end); end - start + 1 when the whole text matches. */
+static size_t tensor_print_match(Parser *p, Tensor *t, size_t start, size_t end) {
     Attr at = {.kind = AK_T, .v = iv_tensor(t)};
     StrBuf sb;
     sb_init(&sb);
     ir_attr_print(&sb, &at);
-    bool same = !sb.oom && sb.len == end - start && !memcmp(sb.data, p->text + start, sb.len);
+    size_t n = end - start, k = 0;
+    if (!sb.oom) {
+        while (k < n && k < sb.len && sb.data[k] == p->text[start + k])
+            k++;
+        if (k == n && sb.len == n)
+            k = n + 1;
+    }
     sb_free(&sb);
-    return same;
+    return k;
+}
+
+/* v moved by `step` of a small family of perturbations: a few units in the
+ * last place of the dtype, then small relative amounts. */
+static double perturb(double v, DType dt, int step) {
+    static const double rel[] = {1e-7, 1e-6, 4e-6, 2e-5};
+    int dir = step % 2 ? -1 : 1;
+    int k = step / 2;
+    if (k < 3) {
+        double x = v;
+        for (int i = 0; i < (1 << k); i++) {
+            if (dt == TSI_DTYPE_FLOAT32)
+                x = nextafterf((float)x, dir > 0 ? INFINITY : -INFINITY);
+            else if (dt == TSI_DTYPE_FLOAT64)
+                x = nextafter(x, dir > 0 ? INFINITY : -INFINITY);
+            else
+                x = x + (x == 0 ? 1e-7 : fabs(x) * 0.0009765625) * dir;
+        }
+        return x;
+    }
+    k -= 3;
+    return v == 0 ? dir * rel[k] * 1e-30 : v * (1 + dir * rel[k]);
 }
 
 /*
  * Inline tensor text keeps 4-5 significant digits, so the values read back
- * are close to torch's but not equal, and aten's format choice (integer,
- * fixed or scientific mode, scale) can come out differently: values that
- * printed as 1.0000 2.0000 (fixed mode: some value was not integral) read
- * back as integers, which print as "1  2". When the printed text differs,
- * nudge single elements by a few units in the last place until it matches;
- * such nudges are far below the printed precision.
+ * are close to torch's but not equal, and aten's per-matrix choice of
+ * integer, fixed or scientific mode and scale can come out differently:
+ * values that printed as "1e+14 * -5.6266 ..." (fixed mode: some value had
+ * a fraction) read back as integers, which print in scientific notation.
+ * When the printed text differs, move single elements by amounts far below
+ * the printed precision, keeping each move that makes more of the text
+ * match, until it matches or nothing helps.
  */
 static void fit_inline_tensor(Parser *p, Tensor *t, const AVal *a) {
-    size_t start = a->start;
-    if (tensor_prints_as(p, t, start, a->end) || !dtype_is_floating(t->dtype))
+    size_t start = a->start, end = a->end, full = end - start + 1;
+    if (!dtype_is_floating(t->dtype) || a->nvals > 16)
         return;
-    int64_t idx[TSI_MAX_DIM];
-    for (int64_t k = 0; k < a->nvals; k++) {
-        int64_t rem = k;
-        for (int dd = t->ndim - 1; dd >= 0; dd--) {
-            idx[dd] = rem % t->sizes[dd];
-            rem /= t->sizes[dd];
-        }
-        double orig = a->vals[k];
-        if (!isfinite(orig))
-            continue;
-        for (int dir = -1; dir <= 1; dir += 2) {
-            double v = orig;
-            for (int step = 0; step < 4; step++) {
-                if (t->dtype == TSI_DTYPE_FLOAT32) {
-                    v = nextafterf((float)v, dir > 0 ? INFINITY : -INFINITY);
-                } else if (t->dtype == TSI_DTYPE_FLOAT64) {
-                    v = nextafter(v, dir > 0 ? INFINITY : -INFINITY);
-                } else {
-                    /* half types: move by a relative 2^-10 */
-                    v = v + (v == 0 ? 1e-7 : fabs(v) * 0.0009765625) * dir;
-                }
-                tensor_set(t, idx, scalar_float(v));
-                if (tensor_prints_as(p, t, start, a->end))
-                    return;
+    size_t best = tensor_print_match(p, t, start, end);
+    int64_t idx[TSI_MAX_DIM], best_idx[TSI_MAX_DIM];
+    /* best first: each round applies the one move that helps most */
+    for (int64_t round = 0; round < a->nvals + 2 && best < full; round++) {
+        size_t round_best = best;
+        double best_v = 0;
+        for (int64_t k = 0; k < a->nvals && round_best < full; k++) {
+            int64_t rem = k;
+            for (int dd = t->ndim - 1; dd >= 0; dd--) {
+                idx[dd] = rem % t->sizes[dd];
+                rem /= t->sizes[dd];
             }
+            double orig = scalar_to_double(tensor_get(t, idx));
+            if (!isfinite(orig))
+                continue;
+            for (int step = 0; step < 14 && round_best < full; step++) {
+                double v = perturb(orig, t->dtype, step);
+                tensor_set(t, idx, scalar_float(v));
+                size_t m = tensor_print_match(p, t, start, end);
+                if (m > round_best) {
+                    round_best = m;
+                    best_v = v;
+                    memcpy(best_idx, idx, sizeof idx);
+                }
+            }
+            tensor_set(t, idx, scalar_float(orig));
         }
-        tensor_set(t, idx, scalar_float(orig));
+        if (round_best == best)
+            break;
+        best = round_best;
+        tensor_set(t, best_idx, scalar_float(best_v));
     }
 }
 
@@ -2607,6 +2652,16 @@ static bool parse_node(Parser *p, Block *b) {
             if (!parse_block(p, n))
                 goto done;
         }
+        /* If/Loop block shape, Constant without inputs, ...: reported here
+         * with a location rather than later by the verifier */
+        Err e = {0};
+        if (ir_node_verify(n, &e)) {
+            const char *msg = e.msg ? e.msg : "invalid node";
+            const char *eol = strchr(msg, '\n');
+            fail_at(p, ns.start, nm.end, "%.*s", (int)(eol ? (size_t)(eol - msg) : strlen(msg)), msg);
+            err_clear(&e);
+            goto done;
+        }
     }
     ok = true;
 done:
@@ -2748,7 +2803,7 @@ static bool parse_graph(Parser *p, Graph *g) {
     p->block = g->block;
     bool ok = false;
     Tok t = next_tok(p);
-    if (t.kind != TK_IDENT) {
+    if (t.kind != TK_IDENT || !tok_punct(p, peek(p), '(')) {
         fail_expected(p, t, "'graph('");
         goto done;
     }

@@ -662,6 +662,9 @@ void ir_attr_print(StrBuf *sb, const Attr *a);
  * block shape (Param/Return), If/Loop arity, node arity against the
  * resolved schema. Returns TSI_OK or an error naming the node. */
 int ir_graph_verify(const Graph *g, Err *err);
+/* The shape rules for one node alone (If/Loop blocks, Constant without
+ * inputs, schema arity); the message names the node. */
+int ir_node_verify(const Node *n, Err *err);
 
 /* ===================================================== functions, classes */
 

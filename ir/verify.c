@@ -122,7 +122,8 @@ static int check_inputs(Verifier *v, const Node *n) {
 static int verify_graph(const Graph *g, Err *err, int depth);
 static int verify_block(Verifier *v, const Block *b, const Node *owner);
 
-static int check_node_shape(Verifier *v, const Node *n) {
+/* The shape rules of one node, without scope or use checks. */
+static int node_shape(Verifier *v, const Node *n) {
     size_t ni = n->inputs.len, no = n->outputs.len, nb = n->blocks.len;
     switch (n->kind) {
     case SYM_prim_Constant:
@@ -173,10 +174,24 @@ static int check_node_shape(Verifier *v, const Node *n) {
         if (!s->is_varret && no != (size_t)s->nrets)
             return fail_node(v, n, "%zu outputs, but the schema of %s returns %d", no, s->name, s->nrets);
     }
+    return TSI_OK;
+}
+
+int ir_node_verify(const Node *n, Err *err) {
+    Verifier v = {0};
+    v.g = n->graph;
+    v.err = err;
+    return node_shape(&v, n);
+}
+
+static int check_node_shape(Verifier *v, const Node *n) {
+    int rc = node_shape(v, n);
+    if (rc)
+        return rc;
     for (size_t i = 0; i < n->attrs.len; i++) {
         const Attr *a = &n->attrs.data[i];
         if (a->kind == AK_G && a->g) {
-            int rc = verify_graph(a->g, v->err, v->depth + 1);
+            rc = verify_graph(a->g, v->err, v->depth + 1);
             if (rc)
                 return err_prefix(v->err, "in the subgraph of %s", ir_sym_name(n->kind));
         }
