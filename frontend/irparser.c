@@ -946,6 +946,12 @@ static Type *parse_base_type(Parser *p) {
             p->pos = peek2(p).end;
             if (expect_punct(p, ']'))
                 r = type_tuple(0, NULL);
+        } else if (is_union && tok_punct(p, peek(p), ',')) {
+            /* torch prints a union whose first members are numbers with a
+             * stray leading comma: Union(, str, Scalar) */
+            p->pos = peek(p).end;
+            if (parse_type_list(p, close, &elems))
+                r = type_union((int)elems.len, elems.data);
         } else if (parse_type_list(p, close, &elems)) {
             if (elems.len == 0 && is_union)
                 fail_at(p, t.start, t.end, "empty Union");
@@ -2604,6 +2610,17 @@ static bool parse_node(Parser *p, Block *b) {
         ir_node_append(b, n);
         if (!parse_uses(p, n))
             goto done;
+        /* ", scope: __module.conv" (traced graphs): read and dropped, tsi
+         * keeps no scopes */
+        if (tok_punct(p, peek(p), ',') && tok_is(p, peek2(p), TK_IDENT, "scope")) {
+            p->pos = peek2(p).end;
+            if (!expect_punct(p, ':'))
+                goto done;
+            size_t q = p->pos;
+            while (q < p->len && p->text[q] != '\n' && p->text[q] != '#')
+                q++;
+            p->pos = q;
+        }
         for (size_t i = 0; i < outs.len; i++) {
             Value *v = ir_node_add_output(n);
             if (!v) {

@@ -162,3 +162,33 @@ def test_tensor_constants(tmp_path, seed):
     p = tmp_path / "tensors.ir"
     p.write_text(str(g))
     check_roundtrip(str(p))
+
+
+def test_type_forms(tmp_path):
+    """Every way torch prints a type (IR form), made with torch's type API."""
+    C = torch._C
+    T = C.TensorType
+    I, F, S = C.IntType.get(), C.FloatType.get(), C.StringType.get()
+    types = [
+        T.get(), T.get().with_dtype(torch.float), T.get().with_sizes([2, 3]),
+        T.get().with_dtype(torch.float).with_sizes([]),
+        T.create_from_tensor(torch.zeros(2)).with_sizes([None, 3]),
+        T.get().with_dtype(torch.complex64).with_sizes([2]),
+        T.create_from_tensor(torch.zeros(2)).with_dtype(torch.qint8),
+        T.create_from_tensor(torch.zeros(2, 3).t()), T.create_from_tensor(torch.zeros([])),
+        T.create_from_tensor(torch.zeros(2, dtype=torch.bfloat16).requires_grad_()),
+        C.ListType(I), C.OptionalType(C.ListType(C.OptionalType(T.get()))),
+        C.DictType(S, C.TupleType([I, T.get()])), C.DictType(I, C.ListType(F)),
+        C.TupleType([]), C.TupleType([C.TupleType([I]), C.OptionalType(S)]),
+        C.UnionType([I, S, C.NoneType.get()]), C.UnionType([I, F, C.ComplexType.get()]),
+        C.UnionType([I, F, C.ComplexType.get(), S]), C.UnionType([C.ListType(I), S]),
+        C.FutureType(C.ListType(I)), C.RRefType(I), C.NumberType.get(), C.DeviceObjType.get(),
+        C.StreamObjType.get(), C.AnyType.get(), C.NoneType.get(), C.BoolType.get(),
+        C.ComplexType.get(), C.OptionalType(C.NumberType.get()), F, S,
+    ]
+    g = C.Graph()
+    for ty in types:
+        g.addInput().setType(ty)
+    p = tmp_path / "types.ir"
+    p.write_text(str(g))
+    check_roundtrip(str(p))
