@@ -37,7 +37,8 @@ enum {
     MAX_DEPTH = 200,             /* nesting of blocks, subgraphs, types and values */
     MAX_NAME = 4096,             /* longest value name */
     MAX_INLINE_TOKENS = 4096,    /* tokens in an inline tensor text */
-    MAX_INLINE_NUMEL = 1 << 16,  /* elements of an inline tensor */
+    MAX_INLINE_NUMEL = 1024,     /* elements of an inline tensor (torch prints <= 10) */
+    INLINE_SCAN_LIMIT = 8192,    /* bytes searched for an inline tensor's trailer */
 };
 /* `<Tensor>` placeholders are allocated (zero-filled, see make_tensor);
  * this bounds one allocation. */
@@ -122,6 +123,7 @@ typedef struct GraphCtx {
     Graph *g;
     HMap names;        /* printed name -> Value* */
     VEC(GroupCand) cands;
+    HMap cand_index;   /* literal kind -> index + 1 in cands (first node so printed) */
     size_t nassigned;
     int64_t max_numeric; /* largest numeric name, -1 if none */
 } GraphCtx;
@@ -866,7 +868,7 @@ done:
 }
 
 /* A one-argument type constructor written T(x) or T[x]. */
-static Type *parse_type_arg(Parser *p, Tok at) {
+static Type *parse_type_arg(Parser *p) {
     Tok o = next_tok(p);
     char close;
     if (tok_punct(p, o, '('))
@@ -877,7 +879,6 @@ static Type *parse_type_arg(Parser *p, Tok at) {
         fail_expected(p, o, "'(' or '['");
         return NULL;
     }
-    TSI_UNUSED(at);
     Type *t = parse_type(p);
     if (!t || !expect_punct(p, close))
         return NULL;
@@ -970,7 +971,7 @@ static Type *parse_base_type(Parser *p) {
             fail_expected(p, peek(p), "'['");
             return NULL;
         }
-        Type *e = parse_type_arg(p, t);
+        Type *e = parse_type_arg(p);
         if (!e)
             return NULL;
         Type *r = list ? type_list(e)
@@ -1191,6 +1192,8 @@ static bool try_inline_tensor(Parser *p, size_t pos, AVal **out) {
     /* find the trailer: only body characters may come before it */
     size_t body_start = q, r = q;
     while (r < n && s[r] != '[') {
+        if (r - body_start > INLINE_SCAN_LIMIT)
+            return false;
         char c = s[r];
         if (!(is_ident_char(c) || c == ' ' || c == '.' || c == '-' || c == '+' || c == '*' ||
               c == '(' || c == ')' || c == ',' || c == '='))
@@ -1830,6 +1833,19 @@ static Tensor *make_tensor(Parser *p, AVal *a, Type *expected) {
     }
     bool use_strides = d && d->has_strides && d->ndim == ndim &&
                        !memcmp(d->sizes, sizes, sizeof(int64_t) * (size_t)ndim);
+    if (use_strides && numel > 0) {
+        /* the storage the declared strides address must stay in bounds too */
+        int64_t extent = 1;
+        for (int i = 0; i < ndim; i++) {
+            int64_t span;
+            if (mul_i64_overflows(sizes[i] - 1, d->strides[i], &span) ||
+                add_i64_overflows(extent, span, &extent) ||
+                extent > MAX_PLACEHOLDER_BYTES / (int64_t)dtype_size(dt)) {
+                fail_at(p, a->start, a->end, "tensor constant too large for its declared strides");
+                return NULL;
+            }
+        }
+    }
     if (use_strides)
         t = tensor_empty_strided(dt, ndim, sizes, d->strides, &e);
     else
@@ -2358,6 +2374,20 @@ static bool define_value(Parser *p, Value *v, Tok t) {
             fail_nomem(p);
             return false;
         }
+        /* A name base.N was made by torch's uniquing, which then recorded
+         * N + 1 as the next suffix for base; record it too, so names given
+         * to new values later continue as torch's would. */
+        const char *dot = strrchr(name, '.');
+        if (dot && all_digits(dot + 1, strlen(dot + 1)) && strlen(dot + 1) < 10) {
+            Graph *g = p->gc->g;
+            char *base = arena_strndup(&p->arena, name, (size_t)(dot - name));
+            intptr_t next = (intptr_t)strtol(dot + 1, NULL, 10) + 1;
+            if (!base || (next > (intptr_t)hmap_get(&g->name_suffix, base) &&
+                          !hmap_put(&g->name_suffix, base, (void *)next))) {
+                fail_nomem(p);
+                return false;
+            }
+        }
     }
     if (!hmap_put(&p->gc->names, name, v)) {
         fail_nomem(p);
@@ -2655,7 +2685,10 @@ static bool parse_node(Parser *p, Block *b) {
             u--;
         if (u < nl && u > 0 && nt[u - 1] == '_' && nl - u <= 9) {
             GroupCand c = {n, kind, strlen(kind) - (nl - u) - 1, strtoul(nt + u, NULL, 10), false};
-            if (!vec_push(&p->gc->cands, c)) {
+            GraphCtx *gc = p->gc;
+            if (!hmap_has(&gc->cand_index, kind) &&
+                (!vec_push(&gc->cands, c) ||
+                 !hmap_put(&gc->cand_index, kind, (void *)(uintptr_t)gc->cands.len))) {
                 fail_nomem(p);
                 goto done;
             }
@@ -2735,11 +2768,13 @@ static void ctx_init(GraphCtx *c, Graph *g) {
     memset(c, 0, sizeof *c);
     c->g = g;
     hmap_init_str(&c->names);
+    hmap_init_str(&c->cand_index);
     c->max_numeric = -1;
 }
 
 static void ctx_free(GraphCtx *c) {
     hmap_free(&c->names);
+    hmap_free(&c->cand_index);
     vec_free(&c->cands);
 }
 
@@ -2773,17 +2808,18 @@ static bool parse_withs(Parser *p) {
             fail_at(p, w.start, nm.end, "expected 'with KIND_N = graph(...)'");
             return false;
         }
-        size_t kl = (ns.end - ns.start) + 2 + (nm.end - nm.start);
-        GroupCand *match = NULL;
-        for (size_t i = 0; i < c->cands.len && !match; i++) {
-            GroupCand *g = &c->cands.data[i];
-            if (g->assigned || g->index != c->nassigned || strlen(g->literal) != kl)
-                continue;
-            if (!strncmp(g->literal, p->text + ns.start, ns.end - ns.start) &&
-                !strncmp(g->literal + (ns.end - ns.start) + 2, p->text + nm.start,
-                         nm.end - nm.start))
-                match = g;
+        char *lit = arena_sprintf(&p->arena, "%.*s::%.*s", (int)(ns.end - ns.start),
+                                  p->text + ns.start, (int)(nm.end - nm.start),
+                                  p->text + nm.start);
+        if (!lit) {
+            fail_nomem(p);
+            return false;
         }
+        uintptr_t ix = (uintptr_t)hmap_get(&c->cand_index, lit);
+        GroupCand *match = ix ? &c->cands.data[ix - 1] : NULL;
+        /* subgraphs come in order: the next one is number nassigned */
+        if (match && (match->assigned || match->index != c->nassigned))
+            match = NULL;
         if (!match)
             return true; /* an enclosing graph's subgraph */
         p->pos = nm.end;
