@@ -19,7 +19,8 @@
  * (so printing the result gives the text back), the printer's `= op()` form
  * for nodes without outputs, Future[T] and Future(T), constants of every
  * printed form (tuples, dicts, inf/nan, complex, inline tensor values,
- * `<Tensor>` placeholders), class, interface, enum and named tuple types.
+ * `<Tensor>` placeholders, read as zero-filled tensors of the declared
+ * type), class, interface, enum and named tuple types.
  * Comments (`# ...`, such as torch's source-location comments) are skipped.
  *
  * Class-like types are looked up in `cu` by qualified name and created there

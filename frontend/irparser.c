@@ -2657,8 +2657,6 @@ static bool parse_node(Parser *p, Block *b) {
                 fail_nomem(p);
                 goto done;
             }
-            if (!define_value(p, v, outs.data[i].tok))
-                goto done;
             typed[i] = outs.data[i].type != NULL;
             if (outs.data[i].type)
                 v->type = outs.data[i].type;
@@ -2702,6 +2700,10 @@ static bool parse_node(Parser *p, Block *b) {
             if (!parse_block(p, n))
                 goto done;
         }
+        /* the outputs come into scope after the node's blocks */
+        for (size_t i = 0; i < outs.len; i++)
+            if (!define_value(p, n->outputs.data[i], outs.data[i].tok))
+                goto done;
         /* If/Loop block shape, Constant without inputs, ...: reported here
          * with a location rather than later by the verifier */
         Err e = {0};

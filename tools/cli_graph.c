@@ -1,9 +1,10 @@
 /*
- * cli_graph.c: `tsi graph FILE.ir` — read a graph and print it the way
- * torch's str(graph) does. The graph is verified after loading.
+ * cli_graph.c: `tsi graph MODEL` — read a graph and print it the way
+ * torch's str(graph) does. MODEL is a text-IR file (what str(graph)
+ * prints); the graph is verified after loading.
  *
- * Loading goes through load_graph(), which picks a reader by the file's
- * form; more sources (archives) and options plug in there and in
+ * load_graph() picks a reader by the file's contents; archives (and the
+ * -m/--inlined/--frozen options of DESIGN.md) plug in there and in
  * GraphOptions.
  */
 #include "cli.h"
@@ -16,39 +17,34 @@
 
 typedef struct GraphOptions {
     const char *path;
-    bool verify;
 } GraphOptions;
 
 static void graph_usage(FILE *f) {
-    fprintf(f, "usage: tsi graph [--no-verify] FILE.ir\n\n"
-               "Parse a graph in torch's textual IR (str(graph)) and print it back.\n\n"
-               "options:\n"
-               "  --no-verify  skip the graph verifier\n");
+    fprintf(f, "usage: tsi graph MODEL\n\n"
+               "Print the graph of MODEL as torch's str(graph) does. MODEL is a file of\n"
+               "textual IR (what str(graph) prints); it is parsed, verified and printed.\n");
 }
 
 /* 0 ok, CLI_USAGE (message printed) on bad arguments, -1 for --help. */
 static int parse_args(int argc, char **argv, GraphOptions *o) {
-    o->verify = true;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help"))
             return -1;
-        if (!strcmp(a, "--no-verify")) {
-            o->verify = false;
-        } else if (a[0] == '-' && a[1]) {
+        if (a[0] == '-' && a[1]) {
             fprintf(stderr, "tsi graph: unknown option '%s'\n", a);
             graph_usage(stderr);
             return CLI_USAGE;
-        } else if (o->path) {
-            fprintf(stderr, "tsi graph: more than one file given\n");
+        }
+        if (o->path) {
+            fprintf(stderr, "tsi graph: more than one model given\n");
             graph_usage(stderr);
             return CLI_USAGE;
-        } else {
-            o->path = a;
         }
+        o->path = a;
     }
     if (!o->path) {
-        fprintf(stderr, "tsi graph: no file given\n");
+        fprintf(stderr, "tsi graph: no model given\n");
         graph_usage(stderr);
         return CLI_USAGE;
     }
@@ -57,17 +53,23 @@ static int parse_args(int argc, char **argv, GraphOptions *o) {
 
 /* Read the graph named by the options. Types the graph mentions live in cu. */
 static Graph *load_graph(const GraphOptions *o, CompilationUnit *cu, Err *err) {
-    char *text;
+    char *data;
     size_t len;
-    if (read_file(o->path, &text, &len, err))
+    if (read_file(o->path, &data, &len, err))
         return NULL;
-    Graph *g = irp_parse(text, len, o->path, cu, err);
-    free(text);
-    if (g && o->verify && ir_graph_verify(g, err)) {
-        err_prefix(err, "%s: invalid graph", o->path);
-        ir_graph_free(g);
-        return NULL;
+    Graph *g = NULL;
+    if (len >= 4 && !memcmp(data, "PK\003\004", 4)) {
+        err_set(err, TSI_ERR_UNSUPPORTED, "%s: reading graphs from .pt archives is not supported yet",
+                o->path);
+    } else {
+        g = irp_parse(data, len, o->path, cu, err);
+        if (g && ir_graph_verify(g, err)) {
+            err_prefix(err, "%s: invalid graph", o->path);
+            ir_graph_free(g);
+            g = NULL;
+        }
     }
+    free(data);
     return g;
 }
 
@@ -82,16 +84,12 @@ int cli_graph(int argc, char **argv) {
         return rc;
     Err err = {0};
     CompilationUnit *cu = ir_cu_new();
-    if (!cu) {
+    Graph *g = cu ? load_graph(&o, cu, &err) : NULL;
+    if (!cu)
         err_nomem(&err);
-        rc = cli_report(&err);
-        err_clear(&err);
-        return rc;
-    }
-    Graph *g = load_graph(&o, cu, &err);
     if (!g) {
         /* parse errors already read "file:line:col: error: ..." */
-        if (err.code == TSI_ERR_FORMAT) {
+        if (err.code == TSI_ERR_FORMAT && err.msg) {
             fprintf(stderr, "%s\n", err.msg);
             rc = CLI_MODEL_ERROR;
         } else {

@@ -53,3 +53,11 @@ def test_help():
     r = run("--help")
     assert r.returncode == 0
     assert b"usage: tsi graph" in r.stdout
+
+
+def test_archive_not_yet(tmp_path):
+    p = tmp_path / "m.pt"
+    p.write_bytes(b"PK\x03\x04" + b"\0" * 40)
+    r = run(str(p))
+    assert r.returncode == 1
+    assert b"not supported" in r.stderr
