@@ -1186,7 +1186,7 @@ static bool try_inline_tensor(Parser *p, size_t pos, AVal **out) {
             digits |= is_digit(s[x]);
             x++;
         }
-        if (!digits || x + 4 > n || strncmp(s + x, ".,.)", 4) != 0)
+        if (!digits || x + 4 > n || memcmp(s + x, ".,.)", 4) != 0)
             return false;
     }
     /* find the trailer: only body characters may come before it */
@@ -1200,12 +1200,12 @@ static bool try_inline_tensor(Parser *p, size_t pos, AVal **out) {
             return false;
         r++;
     }
-    if (r + 2 >= n || s[r + 1] != ' ' || strncmp(s + r + 2, "CPU", 3) != 0)
+    if (r + 5 > n || s[r + 1] != ' ' || memcmp(s + r + 2, "CPU", 3) != 0)
         return false;
     size_t tn = r + 5, te = tn;
     while (te < n && is_ident_char(s[te]))
         te++;
-    if (te - tn < 5 || strncmp(s + te - 4, "Type", 4) != 0 || te >= n || s[te] != '{')
+    if (te - tn < 5 || memcmp(s + te - 4, "Type", 4) != 0 || te >= n || s[te] != '{')
         return false;
     int code = type_scalar_code(s + tn, te - tn - 4);
     size_t body_end = r;
@@ -1232,7 +1232,7 @@ static bool try_inline_tensor(Parser *p, size_t pos, AVal **out) {
             break;
         }
     }
-    if (k + 3 > n || strncmp(s + k, "} ]", 3) != 0)
+    if (k + 3 > n || memcmp(s + k, "} ]", 3) != 0)
         return false;
     size_t end = k + 3;
     /* From here on the text is meant as a tensor: errors are errors. */
@@ -2682,7 +2682,10 @@ static bool parse_node(Parser *p, Block *b) {
         while (u > 0 && is_digit(nt[u - 1]))
             u--;
         if (u < nl && u > 0 && nt[u - 1] == '_' && nl - u <= 9) {
-            GroupCand c = {n, kind, strlen(kind) - (nl - u) - 1, strtoul(nt + u, NULL, 10), false};
+            unsigned long index = 0;
+            for (size_t k = u; k < nl; k++)
+                index = index * 10 + (unsigned long)(nt[k] - '0');
+            GroupCand c = {n, kind, strlen(kind) - (nl - u) - 1, index, false};
             GraphCtx *gc = p->gc;
             if (!hmap_has(&gc->cand_index, kind) &&
                 (!vec_push(&gc->cands, c) ||
