@@ -942,19 +942,14 @@ PASSES = [
 def run_passes(graph, names):
     g = graph.copy()
     for name in names:
-        if name == "_jit_pass_lower_all_tuples":
-            try:
-                torch._C._jit_pass_lower_all_tuples(g)
-            except RuntimeError:
-                return None
-            continue
         fn = getattr(torch._C, name)
-        if name == "_jit_pass_dce":
-            fn(g)
-        elif name == "_jit_pass_peephole":
-            fn(g, True)
-        else:
-            fn(g)
+        try:
+            if name == "_jit_pass_peephole":
+                fn(g, True)  # disable_shape_peepholes
+            else:
+                fn(g)
+        except RuntimeError:  # lower_all_tuples gives up on some graphs
+            return None
     return g
 
 
