@@ -339,7 +339,8 @@ static void tok_describe(const Parser *p, Tok t, char *buf, size_t n) {
 static void fail_expected(Parser *p, Tok t, const char *what) {
     char d[48];
     tok_describe(p, t, d, sizeof d);
-    if (t.kind == TK_BAD && t.start < p->len && (p->text[t.start] == '"' || p->text[t.start] == '\''))
+    bool quote = t.start < p->len && (p->text[t.start] == '"' || p->text[t.start] == '\'');
+    if (t.kind == TK_BAD && quote)
         fail_at(p, t.start, t.start + 1, "unterminated string");
     else
         fail_at(p, t.start, t.end, "expected %s but found %s", what, d);
@@ -576,7 +577,8 @@ static bool parse_tensor_details(Parser *p, TensorDetail *d, bool sizes_allowed)
                 if (!parse_int_tok(p, s, &v))
                     return false;
                 if (v < 0 || ns >= nsizes) {
-                    fail_at(p, s.start, s.end, v < 0 ? "negative stride" : "more strides than sizes");
+                    fail_at(p, s.start, s.end, "%s",
+                            v < 0 ? "negative stride" : "more strides than sizes");
                     return false;
                 }
                 d->strides[ns++] = v;
@@ -1551,7 +1553,8 @@ static AVal *parse_value_inner(Parser *p) {
     if (tok_punct(p, t, '[')) {
         p->pos = t.end;
         Tok u = peek(p), v = peek2(p);
-        if (tok_punct(p, u, '<') && (tok_is(p, v, TK_IDENT, "Tensors") || tok_is(p, v, TK_IDENT, "Graphs"))) {
+        if (tok_punct(p, u, '<') &&
+            (tok_is(p, v, TK_IDENT, "Tensors") || tok_is(p, v, TK_IDENT, "Graphs"))) {
             bool graphs = tok_is(p, v, TK_IDENT, "Graphs");
             p->pos = v.end;
             if (!expect_punct(p, '>') || !expect_punct(p, ']'))
@@ -1577,8 +1580,9 @@ static AVal *parse_value_inner(Parser *p) {
             return NULL;
         /* (int, float)[] and (int, str)? are types */
         Tok u = peek(p);
-        if ((tok_punct(p, u, '?') || (tok_punct(p, u, '[') && tok_punct(p, lex_at(p, u.end), ']'))) &&
-            aval_is_type(a)) {
+        bool suffix = tok_punct(p, u, '?') ||
+                      (tok_punct(p, u, '[') && tok_punct(p, lex_at(p, u.end), ']'));
+        if (suffix && aval_is_type(a)) {
             Type *ty = parse_type_suffixes(p, aval_as_type(p, a));
             if (!ty)
                 return NULL;
@@ -1851,7 +1855,8 @@ static Tensor *make_tensor(Parser *p, AVal *a, Type *expected) {
     else
         t = tensor_empty(dt, ndim, sizes, &e);
     if (!t) {
-        fail_at(p, a->start, a->end, "cannot create the tensor: %s", e.msg ? e.msg : "out of memory");
+        fail_at(p, a->start, a->end, "cannot create the tensor: %s",
+                e.msg ? e.msg : "out of memory");
         err_clear(&e);
         return NULL;
     }
@@ -2148,7 +2153,9 @@ static IValue aval_to_ivalue(Parser *p, AVal *a, Type *expected) {
         return l;
     }
     case AV_TUPLE: {
-        Type *tt = expected && expected->kind == TY_TUPLE && expected->n == (int)a->n ? expected : NULL;
+        Type *tt = expected && expected->kind == TY_TUPLE && expected->n == (int)a->n
+                       ? expected
+                       : NULL;
         IValue v = iv_tuple_new(a->n, tt && tt->name ? tt : NULL);
         if (v.tag == IV_INVALID) {
             fail_nomem(p);
@@ -2713,7 +2720,8 @@ static bool parse_node(Parser *p, Block *b) {
         if (ir_node_verify(n, &e)) {
             const char *msg = e.msg ? e.msg : "invalid node";
             const char *eol = strchr(msg, '\n');
-            fail_at(p, ns.start, nm.end, "%.*s", (int)(eol ? (size_t)(eol - msg) : strlen(msg)), msg);
+            size_t mlen = eol ? (size_t)(eol - msg) : strlen(msg);
+            fail_at(p, ns.start, nm.end, "%.*s", (int)mlen, msg);
             err_clear(&e);
             goto done;
         }
