@@ -151,6 +151,10 @@ Type *type_tensor_of(const Tensor *t);
 /* Tensor refinements erased, recursively (torch's unshapedType). */
 Type *type_unshaped(Type *t);
 void tensor_detail_init(TensorDetail *d); /* all unknown */
+/* torch's ScalarType name of a dtype code ("Float", "ComplexFloat",
+ * "QInt8", ...; NULL for an unknown code) and the code of a name (-1). */
+const char *type_scalar_name(int code);
+int type_scalar_code(const char *name, size_t len);
 
 /* Subtyping as torch's isSubtypeOf; unification as unifyTypes. */
 bool type_is_subtype(Type *sub, Type *super);
@@ -683,6 +687,9 @@ void ir_attr_print(StrBuf *sb, const Attr *a);
  * block shape (Param/Return), If/Loop arity, node arity against the
  * resolved schema. Returns TSI_OK or an error naming the node. */
 int ir_graph_verify(const Graph *g, Err *err);
+/* The shape rules for one node alone (If/Loop blocks, Constant without
+ * inputs, schema arity); the message names the node. */
+int ir_node_verify(const Node *n, Err *err);
 
 /* ===================================================== functions, classes */
 

@@ -648,6 +648,28 @@ static void print_device(StrBuf *sb, int type, int index) {
     device_format(sb, d);
 }
 
+/* torch's ScalarType names by code, including the dtypes tsi's kernels do
+ * not implement (complex, quantized), so every type torch prints can be
+ * held and printed back. */
+static const char *const scalar_type_names[] = {
+    "Byte", "Char", "Short", "Int", "Long", "Half", "Float", "Double", "ComplexHalf",
+    "ComplexFloat", "ComplexDouble", "Bool", "QInt8", "QUInt8", "QInt32", "BFloat16",
+    "QUInt4x2", "QUInt2x4",
+};
+
+const char *type_scalar_name(int code) {
+    if (code < 0 || (size_t)code >= TSI_ARRAY_LEN(scalar_type_names))
+        return NULL;
+    return scalar_type_names[code];
+}
+
+int type_scalar_code(const char *name, size_t len) {
+    for (size_t i = 0; i < TSI_ARRAY_LEN(scalar_type_names); i++)
+        if (strlen(scalar_type_names[i]) == len && !strncmp(scalar_type_names[i], name, len))
+            return (int)i;
+    return -1;
+}
+
 static void print_tensor_ir(StrBuf *sb, Type *t) {
     const TensorDetail *d = t->tensor;
     if (!d) {
@@ -655,7 +677,8 @@ static void print_tensor_ir(StrBuf *sb, Type *t) {
         return;
     }
     if (d->dtype >= 0) {
-        sb_puts(sb, dtype_prefix((DType)d->dtype));
+        const char *dt = type_scalar_name(d->dtype);
+        sb_puts(sb, dt ? dt : "Undefined");
         if (d->ndim < 0)
             sb_puts(sb, "Tensor");
     } else {
