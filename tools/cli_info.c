@@ -27,7 +27,7 @@ typedef struct Info {
     StrBuf out;
     HMap seen_heap;    /* container pointer -> owned path string */
     HMap seen_tensor;  /* Tensor* -> (void*)1 */
-    HMap seen_storage; /* Storage* -> (void*)1 */
+    HMap seen_storage; /* Storage* -> id + 1 (ids in first-seen order) */
     HMap files;        /* dump file names used */
     int64_t params, param_tensors, tensors, storages;
     uint64_t tensor_bytes;
@@ -185,7 +185,8 @@ static void note_tensor(Info *in, Tensor *t, bool is_param) {
             in->param_tensors++;
         }
     }
-    if (!hmap_has(&in->seen_storage, t->storage) && hmap_put(&in->seen_storage, t->storage, (void *)1)) {
+    if (!hmap_has(&in->seen_storage, t->storage) &&
+        hmap_put(&in->seen_storage, t->storage, (void *)(uintptr_t)(in->storages + 1))) {
         in->storages++;
         in->tensor_bytes += t->storage->nbytes;
     }
@@ -209,8 +210,12 @@ static void tensor_json(Info *in, Tensor *t, const char *file) {
     shape_format(sb, t->ndim, t->sizes);
     sb_puts(sb, ", \"strides\": ");
     shape_format(sb, t->ndim, t->strides);
-    sb_printf(sb, ", \"offset\": %lld, \"requires_grad\": %s, \"storage_bytes\": %zu",
-              (long long)t->offset, t->requires_grad ? "true" : "false", t->storage->nbytes);
+    sb_printf(sb,
+              ", \"offset\": %lld, \"requires_grad\": %s, \"storage\": %lld, "
+              "\"storage_bytes\": %zu",
+              (long long)t->offset, t->requires_grad ? "true" : "false",
+              (long long)(uintptr_t)hmap_get(&in->seen_storage, t->storage) - 1,
+              t->storage->nbytes);
     if (file) {
         sb_puts(sb, ", \"file\": ");
         json_cstr(sb, file);
@@ -254,11 +259,12 @@ static bool all_scalars(const IValue *items, size_t n) {
 }
 
 static void inline_items(StrBuf *sb, const IValue *items, size_t n, char open, char close) {
+    size_t start = sb->len;
     sb_putc(sb, open);
     for (size_t i = 0; i < n; i++) {
         if (i)
             sb_puts(sb, ", ");
-        if (sb->len > 4096) {
+        if (sb->len - start > 1000) {
             sb_printf(sb, "... (%zu items)", n);
             break;
         }
