@@ -165,6 +165,7 @@ static Archive *archive_new(const char *name, const ArchiveOptions *opt, Err *er
         a->opt = *opt;
     else
         archive_default_options(&a->opt);
+    pkl_generic_classes_init(&a->generic, a->cu);
     a->constants = iv_invalid();
     a->root = iv_invalid();
     return a;
@@ -218,8 +219,8 @@ void archive_free(Archive *a) {
     iv_release(a->root);
     iv_release(a->constants);
     zipr_close(a->zip);
+    pkl_generic_classes_free(&a->generic);
     ir_cu_release(a->cu);
-    hmap_free(&a->tentative);
     free(a->name);
     free(a);
 }
@@ -264,7 +265,7 @@ static Type *value_type(IValue v, HMap *cache) { return value_type_rec(v, cache,
 static bool torch_qualname(const char *q) { return !strncmp(q, "__torch__.", 10); }
 
 static Type *generic_resolve(void *ctx, const char *qualname, PklClassUse use, Err *err) {
-    Archive *a = ctx;
+    PklGenericClasses *a = ctx;
     if (!torch_qualname(qualname)) {
         err_set(err, TSI_ERR_FORMAT, "class '%s' is not allowed (only __torch__ classes)",
                 qualname);
@@ -377,11 +378,23 @@ static int generic_enum_member(void *ctx, Type *et, IValue value, IValue *out, E
     return out->tag == IV_INVALID ? err_nomem(err) : TSI_OK;
 }
 
-void archive_generic_class_hooks(Archive *a, PklClassHooks *h) {
+void pkl_generic_classes_init(PklGenericClasses *g, CompilationUnit *cu) {
+    g->cu = cu;
+    ir_cu_retain(cu);
+    hmap_init_ptr(&g->tentative);
+}
+
+void pkl_generic_classes_free(PklGenericClasses *g) {
+    hmap_free(&g->tentative);
+    ir_cu_release(g->cu);
+    g->cu = NULL;
+}
+
+void pkl_generic_class_hooks(PklGenericClasses *g, PklClassHooks *h) {
     h->resolve = generic_resolve;
     h->set_state = generic_set_state;
     h->enum_member = generic_enum_member;
-    h->ctx = a;
+    h->ctx = g;
 }
 
 /* ------------------------------------------------------------- loading */
@@ -424,7 +437,7 @@ static int load_pickle(Archive *a, const char *rel, const char *tensor_dir,
 int archive_load(Archive *a, const PklClassHooks *hooks, Err *err) {
     PklClassHooks generic;
     if (!hooks) {
-        archive_generic_class_hooks(a, &generic);
+        pkl_generic_class_hooks(&a->generic, &generic);
         hooks = &generic;
     }
     int rc;

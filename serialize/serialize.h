@@ -143,6 +143,23 @@ typedef struct PklOptions {
 } PklOptions;
 
 void pkl_default_options(PklOptions *o);
+
+/*
+ * Placeholder class hooks until the code importer (#5) gives real classes:
+ * one class per qualified name (only __torch__.* names are accepted) in
+ * `cu`, its attributes named after the BUILD dict's keys in pickle order
+ * (torch writes slots in slot order, so this matches until #5 takes the
+ * order from the class body), typed by their first value; a non-dict
+ * state is kept in a "__getstate__" slot; `training` marks a module. Enum
+ * members are unnamed (names live in code/).
+ */
+typedef struct PklGenericClasses {
+    CompilationUnit *cu; /* retained */
+    HMap tentative;      /* classes only named in type tags so far */
+} PklGenericClasses;
+void pkl_generic_classes_init(PklGenericClasses *g, CompilationUnit *cu);
+void pkl_generic_classes_free(PklGenericClasses *g);
+void pkl_generic_class_hooks(PklGenericClasses *g, PklClassHooks *h);
 /* Unpickle one pickle. *out is the owned root value. */
 TSI_MUST_CHECK int pkl_load(const void *data, size_t len, const PklOptions *opt, IValue *out,
                             Err *err);
@@ -177,7 +194,7 @@ typedef struct Archive {
     CompilationUnit *cu; /* classes of the generic hooks */
     IValue constants;   /* constants.pkl tuple (IV_INVALID if absent / not loaded) */
     IValue root;        /* data.pkl (IV_INVALID until archive_load) */
-    HMap tentative;     /* generic hooks: classes only named in type tags so far */
+    PklGenericClasses generic; /* state of the generic class hooks */
 } Archive;
 
 void archive_default_options(ArchiveOptions *o);
@@ -192,10 +209,6 @@ TSI_MUST_CHECK int archive_open_buffer(const void *data, size_t len, const char 
  * hooks NULL: the generic class hooks (archive_generic_class_hooks). */
 TSI_MUST_CHECK int archive_load(Archive *a, const PklClassHooks *hooks, Err *err);
 void archive_free(Archive *a);
-/* Placeholder class hooks until the code importer (#5): one class per
- * qualified name in a->cu, attributes named after the BUILD dict's keys in
- * pickle order, typed by their first value; enums with unnamed members. */
-void archive_generic_class_hooks(Archive *a, PklClassHooks *h);
 /* The v1/v2 re-tagging step (torch's restoreAccurateTypeTags): archives
  * before format 3 have no type tags, so list and dict element types are
  * set from the static types of class attributes, walking the object
