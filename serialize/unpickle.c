@@ -59,10 +59,6 @@ typedef struct PItem {
  * whether it has been placed inside another container. */
 #define INFO_SEALED 1u
 
-typedef struct CachedStorage {
-    Storage *s;
-} CachedStorage;
-
 typedef struct U {
     const uint8_t *buf;
     size_t len, pos;
@@ -74,7 +70,8 @@ typedef struct U {
     VEC(size_t) marks;
     VEC(PItem) memo; /* unset entries have kind PK_VALUE, v IV_INVALID */
     HMap info;       /* heap pointer -> (depth << 1 | sealed) */
-    HMap storages;   /* key -> Storage* (retained) */
+    HMap storages;   /* key -> Storage* of the whole record (retained) */
+    HMap sized;      /* key -> Storage* cut to a persistent id's numel (retained) */
     HMap fits;       /* tuple pointer -> a Type it is known to fit */
     uint64_t alloc;
 } U;
@@ -653,12 +650,26 @@ static int op_binpersid(U *u) {
     if (rec->nbytes == nbytes) {
         s = rec;
     } else {
-        /* Exactly numel elements, sharing the record's bytes. */
-        s = storage_wrap(rec->data, nbytes, release_parent, rec, u->err);
-        if (!s) {
+        /* Exactly numel elements, sharing the record's bytes; the same cut
+         * is reused so that tensors of one key share one Storage. */
+        Storage *prev = hmap_get(&u->sized, key);
+        if (prev && prev->nbytes == nbytes) {
             storage_release(rec);
-            rc = fail_from(u, TSI_ERR_NOMEM);
-            goto out;
+            storage_retain(prev);
+            s = prev;
+        } else {
+            s = storage_wrap(rec->data, nbytes, release_parent, rec, u->err);
+            if (!s) {
+                storage_release(rec);
+                rc = fail_from(u, TSI_ERR_NOMEM);
+                goto out;
+            }
+            if (!hmap_put(&u->sized, key, s)) {
+                rc = fail_nomem(u);
+                goto out;
+            }
+            storage_retain(s);
+            storage_release(prev);
         }
     }
     int64_t size = numel, stride = 1;
@@ -1088,6 +1099,9 @@ static int op_memo_put(U *u, size_t id) {
     if (id > u->len + 1024)
         return fail(u, TSI_ERR_FORMAT, "memo id %zu is out of range", id);
     if (id >= u->memo.len) {
+        int rc = charge(u, (uint64_t)(id + 1 - u->memo.len) * sizeof(PItem));
+        if (rc)
+            return rc;
         if (!vec_reserve(&u->memo, id + 1))
             return fail_nomem(u);
         while (u->memo.len <= id)
@@ -1366,6 +1380,7 @@ int pkl_load(const void *data, size_t len, const PklOptions *opt, IValue *out, E
     u.err = err;
     hmap_init_ptr(&u.info);
     hmap_init_str(&u.storages);
+    hmap_init_str(&u.sized);
     hmap_init_ptr(&u.fits);
     int rc = run(&u, out);
     for (size_t i = 0; i < u.stack.len; i++)
@@ -1380,6 +1395,9 @@ int pkl_load(const void *data, size_t len, const PklOptions *opt, IValue *out, E
     for (size_t i = 0; hmap_next(&u.storages, &i, &k, &v);)
         storage_release(v);
     hmap_free(&u.storages);
+    for (size_t i = 0; hmap_next(&u.sized, &i, &k, &v);)
+        storage_release(v);
+    hmap_free(&u.sized);
     hmap_free(&u.info);
     hmap_free(&u.fits);
     if (rc) {
