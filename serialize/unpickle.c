@@ -3,8 +3,8 @@
  *
  * Protocol 2 only (torch.jit.save and torch.save both write it). Accepted
  * opcodes: PROTO STOP MARK EMPTY_LIST EMPTY_TUPLE EMPTY_DICT NONE NEWTRUE
- * NEWFALSE BININT1 BININT2 BININT LONG1 BINUNICODE BINFLOAT TUPLE TUPLE1-3
- * APPEND APPENDS LIST DICT SETITEM SETITEMS BINPUT LONG_BINPUT BINGET
+ * NEWFALSE BININT1 BININT2 BININT LONG1 BINUNICODE BINUNICODE8 BINFLOAT
+ * TUPLE TUPLE1-3 APPEND APPENDS LIST DICT SETITEM SETITEMS BINPUT LONG_BINPUT BINGET
  * LONG_BINGET GLOBAL NEWOBJ BUILD REDUCE BINPERSID. GLOBALs are matched
  * against a fixed table of torch functions; names under __torch__ go to
  * the caller's class hooks; anything else is refused with its byte offset.
@@ -39,6 +39,7 @@ typedef enum GlobalId {
     G_DEVICE,
     G_COMPLEX,
     G_LEGACY_INTLIST, /* __main__ IntList */
+    G_TORCH_SIZE,     /* torch.Size, in torch.save pickles */
 } GlobalId;
 
 
@@ -84,7 +85,7 @@ enum {
     OP_BINPUT = 'q', OP_LONG_BINPUT = 'r', OP_SETITEM = 's', OP_TUPLE = 't',
     OP_EMPTY_TUPLE = ')', OP_SETITEMS = 'u', OP_BINFLOAT = 'G', OP_PROTO = 0x80,
     OP_NEWOBJ = 0x81, OP_TUPLE1 = 0x85, OP_TUPLE2 = 0x86, OP_TUPLE3 = 0x87,
-    OP_NEWTRUE = 0x88, OP_NEWFALSE = 0x89, OP_LONG1 = 0x8a,
+    OP_NEWTRUE = 0x88, OP_NEWFALSE = 0x89, OP_LONG1 = 0x8a, OP_BINUNICODE8 = 0x8d,
 };
 
 void pkl_default_options(PklOptions *o) {
@@ -478,6 +479,7 @@ static int op_global(U *u) {
         {"torch", "device", G_DEVICE},
         {"builtins", "complex", G_COMPLEX},
         {"__main__", "IntList", G_LEGACY_INTLIST},
+        {"torch", "Size", G_TORCH_SIZE},
     };
     for (size_t i = 0; i < TSI_ARRAY_LEN(table); i++)
         if (!strcmp(mod, table[i].mod) && !strcmp(name, table[i].name))
@@ -895,6 +897,18 @@ static int op_reduce(U *u) {
                 out = iv_device(d);
             break;
         }
+        case G_TORCH_SIZE:
+            /* torch.Size((d0, d1, ...)): a tuple of ints */
+            if (!a || n != 1 || a[0].tag != IV_TUPLE) {
+                rc = fail_format(u, "torch.Size expects a tuple of ints");
+            } else {
+                for (size_t i = 0; i < a[0].u.tup->n; i++)
+                    if (a[0].u.tup->items[i].tag != IV_INT)
+                        rc = fail_format(u, "torch.Size expects a tuple of ints");
+                if (!rc)
+                    out = iv_dup(a[0]);
+            }
+            break;
         case G_COMPLEX:
             if (!a || n != 2 || (a[0].tag != IV_DOUBLE && a[0].tag != IV_INT) ||
                 (a[1].tag != IV_DOUBLE && a[1].tag != IV_INT)) {
@@ -1238,15 +1252,22 @@ static int run(U *u, IValue *out) {
                 return rc;
             break;
         }
-        case OP_BINUNICODE: {
-            if ((rc = need(u, 4)))
+        case OP_BINUNICODE:
+        case OP_BINUNICODE8: {
+            /* BINUNICODE8 (an 8-byte length) is what newer torch writes for
+             * strings of 4 GiB and more. */
+            size_t lb = op == OP_BINUNICODE ? 4 : 8;
+            if ((rc = need(u, lb)))
                 return rc;
-            size_t n = rd_u32(u->buf + u->pos);
-            u->pos += 4;
-            if (n > u->len - u->pos)
+            uint64_t n64 = rd_u32(u->buf + u->pos);
+            if (lb == 8)
+                n64 |= (uint64_t)rd_u32(u->buf + u->pos + 4) << 32;
+            u->pos += lb;
+            if (n64 > u->len - u->pos)
                 return fail(u, TSI_ERR_FORMAT,
-                            "string length %zu exceeds the %zu bytes left in the pickle", n,
-                            u->len - u->pos);
+                            "string length %llu exceeds the %zu bytes left in the pickle",
+                            (unsigned long long)n64, u->len - u->pos);
+            size_t n = (size_t)n64;
             if ((rc = charge(u, n + 32)))
                 return rc;
             rc = push_value(u, iv_str((const char *)u->buf + u->pos, n));

@@ -311,7 +311,8 @@ def _checkpoint():
     torch.manual_seed(1)
     m = NestedModule()
     return {"model": m.state_dict(), "epoch": 7, "lr": 0.125, "names": ["a", "ß"],
-            "history": [1.5, 2.5], "best": None, "flags": (True, 3)}
+            "history": [1.5, 2.5], "best": None, "flags": (True, 3),
+            "shape": torch.Size([2, 3])}
 
 
 def _params():

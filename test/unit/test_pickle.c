@@ -159,6 +159,7 @@ static void test_ints_and_floats(void **state) {
     APPEND(&sb, "\x8a\x03\x00\x00\x80");                      /* -8388608 */
     APPEND(&sb, "\x8a\x00");                                  /* 0 */
     APPEND(&sb, "G\xc0\x04\x00\x00\x00\x00\x00\x00");         /* -2.5 */
+    APPEND(&sb, "\x8d\x03\x00\x00\x00\x00\x00\x00\x00" "abc");  /* BINUNICODE8 */
     APPEND(&sb, "t.");
     IValue v;
     Err err = {0};
@@ -172,6 +173,7 @@ static void test_ints_and_floats(void **state) {
     assert_int_equal(it[4].u.i, -8388608);
     assert_int_equal(it[5].u.i, 0);
     assert_true(it[6].u.d == -2.5);
+    assert_string_equal(it[7].u.s->data, "abc");
     iv_release(v);
     sb_free(&sb);
 }
