@@ -144,6 +144,18 @@ typedef struct PklOptions {
 
 void pkl_default_options(PklOptions *o);
 
+/* Unpickle one pickle. *out is the owned root value. */
+TSI_MUST_CHECK int pkl_load(const void *data, size_t len, const PklOptions *opt, IValue *out,
+                            Err *err);
+/* Fill obj's slots from a dict state by attribute name (torch's object
+ * loader without __setstate__); a missing attribute is an error. */
+int pkl_default_set_state(IvObject *obj, IValue state, Err *err);
+/* Does v fit type t? Checks builtin kinds exactly (int, float, str,
+ * Tensor, lists/dicts by their stored types, tuples element-wise,
+ * Optional, Union); classes, enums and Any accept anything. Used to check
+ * type tags against the values they tag. */
+bool pkl_value_fits(IValue v, Type *t);
+
 /*
  * Placeholder class hooks until the code importer (#5) gives real classes:
  * one class per qualified name (only __torch__.* names are accepted) in
@@ -160,17 +172,6 @@ typedef struct PklGenericClasses {
 void pkl_generic_classes_init(PklGenericClasses *g, CompilationUnit *cu);
 void pkl_generic_classes_free(PklGenericClasses *g);
 void pkl_generic_class_hooks(PklGenericClasses *g, PklClassHooks *h);
-/* Unpickle one pickle. *out is the owned root value. */
-TSI_MUST_CHECK int pkl_load(const void *data, size_t len, const PklOptions *opt, IValue *out,
-                            Err *err);
-/* Fill obj's slots from a dict state by attribute name (torch's object
- * loader without __setstate__); a missing attribute is an error. */
-int pkl_default_set_state(IvObject *obj, IValue state, Err *err);
-/* Does v fit type t? Checks builtin kinds exactly (int, float, str,
- * Tensor, lists/dicts by their stored types, tuples element-wise,
- * Optional, Union); classes, enums and Any accept anything. Used to check
- * type tags against the values they tag. */
-bool pkl_value_fits(IValue v, Type *t);
 
 /* ------------------------------------------------------------- archives */
 
@@ -206,7 +207,7 @@ TSI_MUST_CHECK int archive_open_file(const char *path, const ArchiveOptions *opt
 TSI_MUST_CHECK int archive_open_buffer(const void *data, size_t len, const char *name,
                                        const ArchiveOptions *opt, Archive **out, Err *err);
 /* Unpickle constants.pkl then data.pkl into a->constants and a->root.
- * hooks NULL: the generic class hooks (archive_generic_class_hooks). */
+ * hooks NULL: the generic class hooks (pkl_generic_class_hooks on a->generic). */
 TSI_MUST_CHECK int archive_load(Archive *a, const PklClassHooks *hooks, Err *err);
 void archive_free(Archive *a);
 /* The v1/v2 re-tagging step (torch's restoreAccurateTypeTags): archives

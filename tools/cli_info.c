@@ -227,10 +227,8 @@ static void tensor_json(Info *in, Tensor *t, const char *file) {
 
 /* ------------------------------------------------------------- the tree */
 
-static void walk(Info *in, IValue v, const char *path, int indent, bool is_param);
-
 /* Already printed? Then print a reference and return true. */
-static bool seen_before(Info *in, IValue v, const char *path, int indent) {
+static bool seen_before(Info *in, IValue v, const char *path) {
     if (v.tag != IV_LIST && v.tag != IV_TUPLE && v.tag != IV_DICT && v.tag != IV_OBJECT)
         return false;
     const char *first = hmap_get(&in->seen_heap, v.u.h);
@@ -247,7 +245,6 @@ static bool seen_before(Info *in, IValue v, const char *path, int indent) {
     char *p = xstrdup(path);
     if (!p || !hmap_put(&in->seen_heap, v.u.h, p))
         free(p);
-    TSI_UNUSED(indent);
     return false;
 }
 
@@ -277,7 +274,7 @@ static void inline_items(StrBuf *sb, const IValue *items, size_t n, char open, c
 
 static void walk_json(Info *in, IValue v, const char *path, bool is_param) {
     StrBuf *sb = &in->out;
-    if (seen_before(in, v, path, 0))
+    if (seen_before(in, v, path))
         return;
     switch (v.tag) {
     case IV_NONE: sb_puts(sb, "{\"kind\": \"none\"}"); return;
@@ -414,7 +411,7 @@ static void walk_text(Info *in, IValue v, const char *path, const char *label, i
                       bool is_param) {
     StrBuf *sb = &in->out;
     line_start(in, indent, label);
-    if (seen_before(in, v, path, indent))
+    if (seen_before(in, v, path))
         return;
     switch (v.tag) {
     case IV_TENSOR:
