@@ -834,14 +834,14 @@ Tensor *kern_sub(const Tensor *a, const Tensor *b, Scalar alpha, Tensor *out, Er
 /* -------------------------------------------------------------- where */
 
 #define WHERE_LOOP(NAME, T)                                                                   \
-    static void NAME(char **data, const int64_t *st, int64_t n, void *ctx) {                  \
+    EW_CLONES static void NAME(char **data, const int64_t *st, int64_t n, void *ctx) {        \
         (void)ctx;                                                                            \
         const int64_t s = (int64_t)sizeof(T);                                                 \
         if (st[0] == s && st[1] == 1 && st[2] == s && st[3] == s) {                           \
             T *o = (T *)(void *)data[0];                                                      \
             const uint8_t *c = (const uint8_t *)data[1];                                      \
             const T *x = (const T *)(const void *)data[2], *y = (const T *)(const void *)data[3]; \
-            for (int64_t i = 0; i < n; i++)                                                   \
+            EW_SIMD for (int64_t i = 0; i < n; i++)                                           \
                 o[i] = c[i] ? x[i] : y[i];                                                    \
             return;                                                                           \
         }                                                                                     \
