@@ -67,6 +67,16 @@ int ew_check_dtype(const char *kernel, unsigned mask, DType dt, Err *err) {
                    dtype_prefix(dt));
 }
 
+Tensor *ew_scalar_tensor(Scalar v, DType dt, bool wrapped, Err *err) {
+    static const int64_t no_sizes[1] = {0};
+    Tensor *t = tensor_empty(dt, 0, no_sizes, err);
+    if (t) {
+        tensor_set(t, NULL, v);
+        t->wrapped_number = wrapped;
+    }
+    return t;
+}
+
 int ew_type_index(DType dt) {
     switch (dt) {
     case TSI_DTYPE_BOOL: return EW_B;
@@ -279,45 +289,46 @@ static const char *cpp_type_name(DType dt) {
     }
 }
 
-/* out= with a different shape: torch resizes out (fresh storage here; the
- * layout follows the inputs as for an allocated result). */
-static int resize_out(Tensor *out, int ndim, const int64_t *sizes, const int64_t *strides,
-                      Err *err) {
-    Tensor *fresh = tensor_empty_strided(out->dtype, ndim, sizes, strides, err);
-    if (!fresh)
-        return err->code;
+/* out= with a different shape: torch resizes out. Here out takes over the
+ * storage and geometry of the computed result (laid out like an allocated
+ * one), after the inputs, which may be out itself, have been read. */
+static void resize_out(Tensor *out, Tensor *fresh) {
+    storage_retain(fresh->storage);
     storage_release(out->storage);
     out->storage = fresh->storage;
-    storage_retain(out->storage);
     out->offset = 0;
-    out->ndim = ndim;
-    memcpy(out->sizes, sizes, sizeof(int64_t) * (size_t)ndim);
-    memcpy(out->strides, strides, sizeof(int64_t) * (size_t)ndim);
-    tensor_release(fresh);
+    out->ndim = fresh->ndim;
+    memcpy(out->sizes, fresh->sizes, sizeof(int64_t) * (size_t)fresh->ndim);
+    memcpy(out->strides, fresh->strides, sizeof(int64_t) * (size_t)fresh->ndim);
+}
+
+/* Allocate result (result_dt) and, when the loop runs in another dtype, a
+ * scratch dst with the same layout. */
+static int dest_alloc(EwDest *d, DType result_dt, DType loop_dt, int ndim, const int64_t *sizes,
+                      int nins, const Tensor *const *ins, Err *err) {
+    int64_t strides[TSI_MAX_DIM];
+    output_strides(nins, ins, ndim, sizes, strides);
+    d->result = tensor_empty_strided(result_dt, ndim, sizes, strides, err);
+    if (!d->result)
+        return err->code;
+    if (loop_dt == result_dt) {
+        tensor_retain(d->result);
+        d->dst = d->result;
+        return TSI_OK;
+    }
+    d->dst = tensor_empty_strided(loop_dt, ndim, sizes, strides, err);
+    if (!d->dst) {
+        ew_dest_abandon(d);
+        return err->code;
+    }
     return TSI_OK;
 }
 
 int ew_dest_init(EwDest *d, Tensor *out, bool inplace, DType result_dt, DType loop_dt, int ndim,
                  const int64_t *sizes, int nins, const Tensor *const *ins, int flags, Err *err) {
-    d->result = d->dst = NULL;
-    int64_t strides[TSI_MAX_DIM];
-    if (!out) {
-        output_strides(nins, ins, ndim, sizes, strides);
-        d->result = tensor_empty_strided(result_dt, ndim, sizes, strides, err);
-        if (!d->result)
-            return err->code;
-        if (loop_dt == result_dt) {
-            tensor_retain(d->result);
-            d->dst = d->result;
-        } else {
-            d->dst = tensor_empty_strided(loop_dt, ndim, sizes, strides, err);
-            if (!d->dst) {
-                ew_dest_abandon(d);
-                return err->code;
-            }
-        }
-        return TSI_OK;
-    }
+    d->result = d->dst = d->resize = NULL;
+    if (!out)
+        return dest_alloc(d, result_dt, loop_dt, ndim, sizes, nins, ins, err);
 
     if (has_internal_overlap(out))
         return err_set(err, TSI_ERR_VALUE,
@@ -359,9 +370,11 @@ int ew_dest_init(EwDest *d, Tensor *out, bool inplace, DType result_dt, DType lo
         return err_set(err, TSI_ERR_TYPE, "Found dtype %s but expected %s", dtype_prefix(out->dtype),
                        dtype_prefix(result_dt));
     if (!same_shape) {
-        output_strides(nins, ins, ndim, sizes, strides);
-        if (resize_out(out, ndim, sizes, strides, err))
+        if (dest_alloc(d, out->dtype, loop_dt, ndim, sizes, nins, ins, err))
             return err->code;
+        tensor_retain(out);
+        d->resize = out;
+        return TSI_OK;
     }
     tensor_retain(out);
     d->result = out;
@@ -385,14 +398,20 @@ Tensor *ew_dest_finish(EwDest *d, Err *err) {
     }
     tensor_release(d->dst);
     Tensor *r = d->result;
-    d->dst = d->result = NULL;
+    if (d->resize) {
+        resize_out(d->resize, r);
+        tensor_release(r);
+        r = d->resize;
+    }
+    d->dst = d->result = d->resize = NULL;
     return r;
 }
 
 void ew_dest_abandon(EwDest *d) {
     tensor_release(d->dst);
     tensor_release(d->result);
-    d->dst = d->result = NULL;
+    tensor_release(d->resize);
+    d->dst = d->result = d->resize = NULL;
 }
 
 /* ------------------------------------------------- binary op functions */
@@ -754,7 +773,7 @@ static int pow_scalar_check(const Tensor *base, const Tensor *wexp, Scalar exp, 
 }
 
 Tensor *kern_binary_scalar(BinaryOp op, const Tensor *a, Scalar s, Tensor *out, Err *err) {
-    Tensor *ws = tensor_wrap_scalar(s, err);
+    Tensor *ws = ew_scalar_tensor(s, scalar_dtype(s), true, err);
     if (!ws)
         return NULL;
     Tensor *r = NULL;
@@ -765,7 +784,7 @@ Tensor *kern_binary_scalar(BinaryOp op, const Tensor *a, Scalar s, Tensor *out, 
 }
 
 Tensor *kern_binary_rscalar(BinaryOp op, Scalar s, const Tensor *t, Tensor *out, Err *err) {
-    Tensor *ws = tensor_wrap_scalar(s, err);
+    Tensor *ws = ew_scalar_tensor(s, scalar_dtype(s), true, err);
     if (!ws)
         return NULL;
     Tensor *r = NULL;
@@ -775,7 +794,7 @@ Tensor *kern_binary_rscalar(BinaryOp op, Scalar s, const Tensor *t, Tensor *out,
         DType dt = result_type(2, ins);
         EwDest d; /* contiguous, whatever t's layout (torch's full_like here) */
         if (!ew_dest_init(&d, out, false, dt, dt, t->ndim, t->sizes, 0, NULL, 0, err)) {
-            Tensor *one = tensor_scalar(scalar_int(1), dt, err);
+            Tensor *one = ew_scalar_tensor(scalar_int(1), dt, false, err);
             if (one && !tensor_copy_(d.dst, one, err))
                 r = ew_dest_finish(&d, err);
             else
@@ -821,7 +840,7 @@ Tensor *kern_add(const Tensor *a, const Tensor *b, Scalar alpha, Tensor *out, Er
 Tensor *kern_sub(const Tensor *a, const Tensor *b, Scalar alpha, Tensor *out, Err *err) {
     if (sub_check(a, b, err))
         return NULL;
-    if (scalar_is_one(alpha))
+    if (alpha.kind == SCALAR_INT && alpha.i == 1) /* 1.0 goes through add's alpha checks */
         return kern_binary(TSI_BINARY_SUB, a, b, out, err);
     Scalar neg = alpha;
     if (alpha.kind == SCALAR_INT)

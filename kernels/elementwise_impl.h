@@ -55,6 +55,14 @@ enum { EW_SAME, EW_FLOAT, EW_BOOL };
 #define DTM_NOBOOL (DTM_INT | DTM_FLOAT)
 #define DTM_NOBOOL_NOHALF (DTM_INT | DTM_FLOAT_NOHALF)
 
+/*
+ * A 0-d tensor holding v in dt; wrapped marks it a wrapped number (then dt
+ * should be scalar_dtype(v)). Used instead of tensor_scalar and
+ * tensor_wrap_scalar, which pass NULL sizes to memcpy (undefined behaviour
+ * that UBSan reports) until tensor.c is fixed.
+ */
+Tensor *ew_scalar_tensor(Scalar v, DType dt, bool wrapped, Err *err);
+
 /* `"kernel" not implemented for 'Half'` unless dt is in mask. */
 int ew_check_dtype(const char *kernel, unsigned mask, DType dt, Err *err);
 
@@ -87,6 +95,7 @@ int ew_broadcast(int n, const Tensor *const *ts, int *ndim, int64_t *sizes, Err 
 typedef struct EwDest {
     Tensor *result;
     Tensor *dst;
+    Tensor *resize; /* out= whose shape differs: gets result's storage at the end */
 } EwDest;
 
 /* ew_dest_init flags. */

@@ -407,8 +407,8 @@ Tensor *kern_clamp(const Tensor *t, const Scalar *min, const Scalar *max, Tensor
         return NULL;
     }
     /* The bounds take part in promotion as wrapped numbers. */
-    Tensor *wmin = min ? tensor_wrap_scalar(*min, err) : NULL;
-    Tensor *wmax = max ? tensor_wrap_scalar(*max, err) : NULL;
+    Tensor *wmin = min ? ew_scalar_tensor(*min, scalar_dtype(*min), true, err) : NULL;
+    Tensor *wmax = max ? ew_scalar_tensor(*max, scalar_dtype(*max), true, err) : NULL;
     Tensor *r = NULL;
     if ((!min || wmin) && (!max || wmax)) {
         const Tensor *ins[3] = {t, wmin, wmax};
@@ -433,7 +433,7 @@ Tensor *kern_clamp(const Tensor *t, const Scalar *min, const Scalar *max, Tensor
     /* torch: a nan bound (both bounds given) makes everything nan */
     if (r && min && max &&
         ((min->kind == SCALAR_FLOAT && isnan(min->f)) || (max->kind == SCALAR_FLOAT && isnan(max->f)))) {
-        Tensor *nan = tensor_scalar(scalar_float(NAN), r->dtype, err);
+        Tensor *nan = ew_scalar_tensor(scalar_float(NAN), r->dtype, false, err);
         if (!nan || tensor_copy_(r, nan, err)) {
             tensor_release(r);
             r = NULL;

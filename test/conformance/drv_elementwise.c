@@ -23,6 +23,10 @@
  *   strides  s:NAME ARGS...      runs NAME and returns two results: the
  *                                result and its strides as int64, so tests
  *                                can compare the layout tsi chose.
+ *   bf16     s:NAME ARGS...      runs NAME with every float32 tensor argument
+ *                                converted to bfloat16 (which .npy cannot
+ *                                carry); a bfloat16 result comes back as
+ *                                float32 (exact).
  *   binary_views s:MODE s:OP T l:VA l:VB
  *                                aliasing: VA and VB are views of T's storage
  *                                (l:OFFSET,NDIM,SIZES...,STRIDES...). MODE
@@ -44,7 +48,14 @@ static Tensor *operand(const DArg *a, int index, Err *err) {
     Scalar s;
     if (drv_scalar(a, index, &s, err))
         return NULL;
-    return tensor_wrap_scalar(s, err);
+    /* not tensor_wrap_scalar: it hands memcpy a NULL pointer (UBSan) */
+    static const int64_t no_sizes[1] = {0};
+    Tensor *t = tensor_empty(scalar_dtype(s), 0, no_sizes, err);
+    if (t) {
+        tensor_set(t, NULL, s);
+        t->wrapped_number = true;
+    }
+    return t;
 }
 
 static bool is_number(const DArg *a) {
@@ -228,6 +239,7 @@ static int where_new(const DArg *a, int n, DOut *o, Err *e) {
 }
 
 static int strides_op(const DArg *a, int n, DOut *o, Err *err);
+static int bf16_op(const DArg *a, int n, DOut *o, Err *err);
 
 static Tensor *view_of(const Tensor *t, const DArg *a, int index, Err *err) {
     if (drv_expect(a, DA_LIST, index, err))
@@ -283,20 +295,65 @@ const DriverOp drv_elementwise_ops[] = {
     {"where", where_new, 3, 3},
     {"binary_views", binary_views, 5, 5},
     {"strides", strides_op, 2, 9},
+    {"bf16", bf16_op, 2, 9},
     {NULL, NULL, 0, 0},
 };
 
-static int strides_op(const DArg *a, int n, DOut *o, Err *err) {
+/* The op a wrapper (strides, bf16) runs: a[0] names it, a[1..] its args. */
+static const DriverOp *inner_op(const DArg *a, int n, Err *err) {
     if (drv_expect(&a[0], DA_STR, 0, err))
-        return err->code;
+        return NULL;
     const DriverOp *op = drv_elementwise_ops;
-    while (op->name && (strcmp(op->name, a[0].s) || op->fn == strides_op))
+    while (op->name && (strcmp(op->name, a[0].s) || op->fn == strides_op || op->fn == bf16_op))
         op++;
-    if (!op->name)
-        return err_set(err, TSI_ERR_USAGE, "strides: unknown op %s", a[0].s);
-    if (n - 1 < op->min_args || n - 1 > op->max_args)
-        return err_set(err, TSI_ERR_USAGE, "strides: %s takes %d..%d arguments", op->name,
-                       op->min_args, op->max_args);
+    if (!op->name) {
+        err_set(err, TSI_ERR_USAGE, "unknown op %s", a[0].s);
+        return NULL;
+    }
+    if (n - 1 < op->min_args || n - 1 > op->max_args) {
+        err_set(err, TSI_ERR_USAGE, "%s takes %d..%d arguments", op->name, op->min_args,
+                op->max_args);
+        return NULL;
+    }
+    return op;
+}
+
+static int bf16_op(const DArg *a, int n, DOut *o, Err *err) {
+    const DriverOp *op = inner_op(a, n, err);
+    if (!op)
+        return err->code;
+    DArg args[9];
+    int rc = TSI_OK;
+    for (int i = 1; i < n; i++) {
+        args[i - 1] = a[i];
+        if (a[i].kind == DA_TENSOR && a[i].t->dtype == TSI_DTYPE_FLOAT32) {
+            args[i - 1].t = tensor_to(a[i].t, TSI_DTYPE_BFLOAT16, false, err);
+            if (!args[i - 1].t)
+                rc = err->code;
+        }
+    }
+    if (!rc)
+        rc = op->fn(args, n - 1, o, err);
+    for (int i = 1; i < n; i++)
+        if (args[i - 1].t != a[i].t)
+            tensor_release(args[i - 1].t);
+    if (rc)
+        return rc;
+    Tensor *r = o->t[o->n - 1];
+    if (r->dtype == TSI_DTYPE_BFLOAT16) {
+        Tensor *f = tensor_to(r, TSI_DTYPE_FLOAT32, false, err);
+        if (!f)
+            return err->code;
+        tensor_release(r);
+        o->t[o->n - 1] = f;
+    }
+    return TSI_OK;
+}
+
+static int strides_op(const DArg *a, int n, DOut *o, Err *err) {
+    const DriverOp *op = inner_op(a, n, err);
+    if (!op)
+        return err->code;
     int rc = op->fn(a + 1, n - 1, o, err);
     if (rc)
         return rc;

@@ -294,7 +294,7 @@ def test_out_layouts(drv):
     check_strides(drv, expected, "binary_out", "mul", a, 3, torch.ones(5))
 
 
-ALPHAS = [2, -1, 0, 2.5, True, False, 1]
+ALPHAS = [2, -1, 0, 2.5, True, False, 1, 1.0]
 
 
 @pytest.mark.parametrize("alpha", ALPHAS, ids=repr)

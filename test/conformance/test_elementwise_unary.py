@@ -10,8 +10,9 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from conftest import NPY_DTYPES, Driver, make, noncontig
-from ew_common import UNARY, UNARY_INPLACE, check, check_strides
+from conftest import NPY_DTYPES, Driver, KernelError, assert_same, make, noncontig
+from ew_common import (BINARY, SCALAR_OK, UNARY, UNARY_INPLACE, check, check_strides,
+                       torch_error)
 
 UOPS = list(UNARY)
 FLOATS = [torch.float32, torch.float64]
@@ -312,3 +313,64 @@ def test_math_constants_match():
     rules were taken from."""
     assert torch.__version__.startswith("1.13"), torch.__version__
     assert math.isclose(float(F.gelu(torch.tensor(1.0))), 0.8413447, rel_tol=1e-6)
+
+
+# --------------------------------------------------------------- bfloat16
+# .npy has no bfloat16: the driver's bf16 wrapper converts float32 tensor
+# arguments (holding bfloat16-exact values) to bfloat16 and returns bfloat16
+# results as float32. Tolerance 1e-2: one bfloat16 ulp is 2^-8 relative, and
+# torch rounds some intermediates to bfloat16 where tsi keeps float32.
+
+def bf16_check(drv, torch_fn, op, *args):
+    """torch_fn gets the tensor arguments, float32 ones as bfloat16."""
+    targs = [a.to(torch.bfloat16) if a.dtype == torch.float32 else a
+             for a in args if isinstance(a, torch.Tensor)]
+    expected, err = torch_error(lambda: torch_fn(*targs))
+    if err is not None:
+        with pytest.raises(KernelError) as ki:
+            drv.run("bf16", op, *args)
+        assert str(ki.value) == "error: " + err
+        return
+    got = drv.run("bf16", op, *args)
+    if expected.dtype == torch.bfloat16:
+        expected = expected.float()
+    assert_same(got, expected, rtol=1e-2, atol=1e-2)
+
+
+def bf16_values(shape, seed, low=-10, high=10):
+    return make(shape, torch.float32, seed=seed, low=low, high=high).to(torch.bfloat16).float()
+
+
+@pytest.mark.parametrize("op", UOPS)
+def test_bfloat16_unary(drv, op):
+    t = bf16_values((4, 5), seed=30)
+    bf16_check(drv, UNARY[op], "unary", op, t)
+    bf16_check(drv, UNARY[op], "unary", op, t.t())  # non-contiguous
+
+
+@pytest.mark.parametrize("op", ["add", "sub", "mul", "div", "div_floor", "remainder", "pow",
+                                "maximum", "atan2", "lt", "logical_and", "bitwise_and"])
+def test_bfloat16_binary(drv, op):
+    a, b = bf16_values((3, 4), seed=31), bf16_values((4,), seed=32, low=1, high=5)
+    bf16_check(drv, BINARY[op], "binary", op, a, b)
+    if op in SCALAR_OK:
+        bf16_check(drv, lambda x: BINARY[op](x, 2.5), "binary", op, a, 2.5)
+    i = make((3, 4), torch.int32, seed=33)  # bfloat16 with int32: bfloat16
+    bf16_check(drv, BINARY[op], "binary", op, a, i)
+    f = make((3, 4), torch.float16, seed=34)  # bfloat16 with float16: float32
+    bf16_check(drv, BINARY[op], "binary", op, a, f)
+
+
+def test_bfloat16_params(drv):
+    t = bf16_values((3, 4), seed=35)
+    bf16_check(drv, lambda x: torch.clamp(x, -1.5, 2.0), "clamp", t, -1.5, 2.0)
+    bf16_check(drv, lambda x: torch.clamp(x, -1e300), "clamp", t, -1e300, None)
+    bf16_check(drv, lambda x: F.hardtanh(x, -2.0, 2.0), "hardtanh", t, -2.0, 2.0)
+    bf16_check(drv, lambda x: F.threshold(x, 0.5, -1.0), "threshold", t, 0.5, -1.0)
+    bf16_check(drv, lambda x: F.leaky_relu(x, 0.1), "leaky_relu", t, 0.1)
+    bf16_check(drv, lambda x: torch.ops.aten.elu(x, 1.0, 1.0, 1.0), "elu", t, 1.0, 1.0, 1.0)
+    bf16_check(drv, lambda x: F.softplus(x, 2, 5), "softplus", t, 2, 5)
+    c = make((3, 4), torch.bool, seed=36)
+    bf16_check(drv, lambda c_, x: torch.where(c_, x, 0.5), "where", c, t, 0.5)
+    bf16_check(drv, lambda x: x.clone().mul_(3), "binary_", "mul", t, 3)
+    bf16_check(drv, lambda x: x.clone().exp_(), "unary_", "exp", t)
