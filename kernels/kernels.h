@@ -230,6 +230,72 @@ int kern_get_num_threads(void);
 
 /* ---- elementwise (kernels/elementwise.c, kernels/unary.c) ---- */
 
+/*
+ * Elementwise ops with torch's semantics: broadcasting, type promotion
+ * (result_type, wrapped numbers included), torch's dtype support and error
+ * messages, and outputs laid out like the inputs (iter_output_strides).
+ * The op list lives in elementwise_ops.def.
+ *
+ * `out` convention for every kernel below:
+ *   out == NULL   allocate the result.
+ *   out == input  in place (the first tensor argument): the broadcast shape
+ *                 must equal out's shape.
+ *   other out     torch's out=: out is resized when its shape differs.
+ * In both out cases the result dtype must be castable to out's dtype
+ * ("result type Float can't be cast to the desired output type Long") and
+ * out may not partially overlap an input. The return value is a new
+ * reference to the result (out retained when given), or NULL with err set.
+ */
+typedef enum BinaryOp {
+#define BINARY_OP(E, ...) TSI_BINARY_##E,
+#include "elementwise_ops.def"
+    TSI_BINARY_COUNT
+} BinaryOp;
+
+typedef enum UnaryOp {
+#define UNARY_OP(E, ...) TSI_UNARY_##E,
+#include "elementwise_ops.def"
+    TSI_UNARY_COUNT
+} UnaryOp;
+
+/* The aten name ("floor_divide") and the reverse lookup (-1 if unknown). */
+const char *kern_binary_op_name(BinaryOp op);
+const char *kern_unary_op_name(UnaryOp op);
+int kern_binary_op_from_name(const char *name);
+int kern_unary_op_from_name(const char *name);
+
+/* a op b. A Python number operand is a wrapped number
+ * (tensor_wrap_scalar). POW here is pow(Tensor, Tensor). */
+Tensor *kern_binary(BinaryOp op, const Tensor *a, const Tensor *b, Tensor *out, Err *err);
+/* a op s, with s a Python number. POW is pow(Tensor, Scalar): integral
+ * bases reject negative integral exponents, as torch does. */
+Tensor *kern_binary_scalar(BinaryOp op, const Tensor *a, Scalar s, Tensor *out, Err *err);
+/* s op t (rsub, scalar ** tensor, ...). */
+Tensor *kern_binary_rscalar(BinaryOp op, Scalar s, const Tensor *t, Tensor *out, Err *err);
+/* a + alpha * b and a - alpha * b (torch.add/sub with alpha). */
+Tensor *kern_add(const Tensor *a, const Tensor *b, Scalar alpha, Tensor *out, Err *err);
+Tensor *kern_sub(const Tensor *a, const Tensor *b, Scalar alpha, Tensor *out, Err *err);
+
+Tensor *kern_unary(UnaryOp op, const Tensor *t, Tensor *out, Err *err);
+
+/* clamp with Python-number bounds; NULL is None (not both). */
+Tensor *kern_clamp(const Tensor *t, const Scalar *min, const Scalar *max, Tensor *out,
+                   Err *err);
+/* clamp with tensor bounds (broadcast, promoted with t); NULL is None. */
+Tensor *kern_clamp_tensor(const Tensor *t, const Tensor *min, const Tensor *max, Tensor *out,
+                          Err *err);
+/* torch.where(cond, a, b): cond bool (or uint8), a and b promoted. */
+Tensor *kern_where(const Tensor *cond, const Tensor *a, const Tensor *b, Err *err);
+
+/* Activations with parameters (torch.nn.functional semantics). */
+Tensor *kern_hardtanh(const Tensor *t, Scalar min, Scalar max, Tensor *out, Err *err);
+Tensor *kern_leaky_relu(const Tensor *t, Scalar slope, Tensor *out, Err *err);
+Tensor *kern_elu(const Tensor *t, Scalar alpha, Scalar scale, Scalar input_scale, Tensor *out,
+                 Err *err);
+Tensor *kern_softplus(const Tensor *t, Scalar beta, Scalar threshold, Tensor *out, Err *err);
+/* y = x > threshold ? x : value */
+Tensor *kern_threshold(const Tensor *t, Scalar threshold, Scalar value, Tensor *out, Err *err);
+
 /* ---- reductions (kernels/reduce.c) ---- */
 
 /* ---- linear algebra (kernels/linalg.c) ---- */
