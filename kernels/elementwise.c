@@ -68,12 +68,9 @@ int ew_check_dtype(const char *kernel, unsigned mask, DType dt, Err *err) {
 }
 
 Tensor *ew_scalar_tensor(Scalar v, DType dt, bool wrapped, Err *err) {
-    static const int64_t no_sizes[1] = {0};
-    Tensor *t = tensor_empty(dt, 0, no_sizes, err);
-    if (t) {
-        tensor_set(t, NULL, v);
+    Tensor *t = tensor_scalar(v, dt, err);
+    if (t)
         t->wrapped_number = wrapped;
-    }
     return t;
 }
 
@@ -181,30 +178,12 @@ static void expand_view(Tensor *v, const Tensor *t, int ndim, const int64_t *siz
     v->ndim = ndim;
 }
 
-/* torch's infer_size, pairwise over the tensors. It scans from the last
- * dimension, so the error names the rightmost mismatch the way torch does
- * (broadcast_shapes reports the leftmost). */
+/* The broadcast shape of the non-NULL tensors (torch's infer_size, pairwise). */
 int ew_broadcast(int n, const Tensor *const *ts, int *ndim, int64_t *sizes, Err *err) {
     int nd = 0;
-    for (int k = 0; k < n; k++) {
-        const Tensor *t = ts[k];
-        if (!t)
-            continue;
-        int m = nd > t->ndim ? nd : t->ndim;
-        int64_t tmp[TSI_MAX_DIM];
-        for (int i = m - 1; i >= 0; i--) {
-            int ia = nd - m + i, ib = t->ndim - m + i;
-            int64_t sa = ia >= 0 ? sizes[ia] : 1, sb = ib >= 0 ? t->sizes[ib] : 1;
-            if (sa != sb && sa != 1 && sb != 1)
-                return err_set(err, TSI_ERR_VALUE,
-                               "The size of tensor a (%lld) must match the size of tensor b "
-                               "(%lld) at non-singleton dimension %d",
-                               (long long)sa, (long long)sb, i);
-            tmp[i] = sa == 1 ? sb : sa;
-        }
-        memcpy(sizes, tmp, sizeof(int64_t) * (size_t)m);
-        nd = m;
-    }
+    for (int k = 0; k < n; k++)
+        if (ts[k] && broadcast_shapes(nd, sizes, ts[k]->ndim, ts[k]->sizes, &nd, sizes, err))
+            return err ? err->code : TSI_ERR_VALUE;
     *ndim = nd;
     return TSI_OK;
 }
@@ -713,7 +692,7 @@ Tensor *kern_binary(BinaryOp op, const Tensor *a, const Tensor *b, Tensor *out, 
     if (op == TSI_BINARY_SUB && sub_check(a, b, err))
         return NULL;
     const Tensor *ins[2] = {a, b};
-    int ndim;
+    int ndim = 0;
     int64_t sizes[TSI_MAX_DIM];
     if (ew_broadcast(2, ins, &ndim, sizes, err))
         return NULL;
@@ -884,7 +863,7 @@ Tensor *kern_where(const Tensor *cond, const Tensor *a, const Tensor *b, Err *er
         return NULL;
     }
     const Tensor *ins[3] = {cond, a, b};
-    int ndim;
+    int ndim = 0;
     int64_t sizes[TSI_MAX_DIM];
     if (ew_broadcast(3, ins, &ndim, sizes, err))
         return NULL;
@@ -934,7 +913,7 @@ Tensor *kern_clamp_tensor(const Tensor *t, const Tensor *min, const Tensor *max,
     if (!min)
         return kern_binary(TSI_BINARY_MINIMUM, t, max, out, err);
     const Tensor *ins[3] = {t, min, max};
-    int ndim;
+    int ndim = 0;
     int64_t sizes[TSI_MAX_DIM];
     if (ew_broadcast(3, ins, &ndim, sizes, err))
         return NULL;

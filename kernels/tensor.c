@@ -75,6 +75,12 @@ void contiguous_strides(int ndim, const int64_t *sizes, int64_t *strides) {
     }
 }
 
+/* Copy a shape or stride array; ndim may be 0 with a NULL source. */
+static void copy_dims(int64_t *dst, const int64_t *src, int ndim) {
+    if (ndim > 0)
+        memmove(dst, src, sizeof(int64_t) * (size_t)ndim);
+}
+
 static Tensor *tensor_alloc_header(Err *err) {
     Tensor *t = xcalloc(1, sizeof *t);
     if (!t) {
@@ -144,8 +150,8 @@ Tensor *tensor_empty_strided(DType dt, int ndim, const int64_t *sizes, const int
     }
     t->dtype = dt;
     t->ndim = ndim;
-    memcpy(t->sizes, sizes, sizeof(int64_t) * (size_t)ndim);
-    memcpy(t->strides, strides, sizeof(int64_t) * (size_t)ndim);
+    copy_dims(t->sizes, sizes, ndim);
+    copy_dims(t->strides, strides, ndim);
     return t;
 }
 
@@ -230,8 +236,8 @@ Tensor *tensor_from_storage(Storage *s, DType dt, int64_t offset, int ndim, cons
     t->dtype = dt;
     t->offset = offset;
     t->ndim = ndim;
-    memcpy(t->sizes, sizes, sizeof(int64_t) * (size_t)ndim);
-    memcpy(t->strides, strides, sizeof(int64_t) * (size_t)ndim);
+    copy_dims(t->sizes, sizes, ndim);
+    copy_dims(t->strides, strides, ndim);
     return t;
 }
 
@@ -251,8 +257,8 @@ Tensor *tensor_make_view(const Tensor *t, int ndim, const int64_t *sizes, const 
     v->offset = offset;
     v->ndim = ndim;
     v->requires_grad = t->requires_grad;
-    memmove(v->sizes, sizes, sizeof(int64_t) * (size_t)ndim);
-    memmove(v->strides, strides, sizeof(int64_t) * (size_t)ndim);
+    copy_dims(v->sizes, sizes, ndim);
+    copy_dims(v->strides, strides, ndim);
     return v;
 }
 
@@ -374,9 +380,11 @@ int tensor_item(const Tensor *t, Scalar *out, Err *err) {
 
 int broadcast_shapes(int na, const int64_t *a, int nb, const int64_t *b, int *nout, int64_t *out,
                      Err *err) {
+    /* torch's infer_size: scan from the last dimension, so an error names
+     * the rightmost mismatch as torch's does */
     int n = na > nb ? na : nb;
     int64_t tmp[TSI_MAX_DIM];
-    for (int i = 0; i < n; i++) {
+    for (int i = n - 1; i >= 0; i--) {
         int ia = na - n + i, ib = nb - n + i;
         int64_t sa = ia >= 0 ? a[ia] : 1, sb = ib >= 0 ? b[ib] : 1;
         if (sa == sb || sb == 1)
@@ -389,7 +397,7 @@ int broadcast_shapes(int na, const int64_t *a, int nb, const int64_t *b, int *no
                            "at non-singleton dimension %d",
                            (long long)sa, (long long)sb, i);
     }
-    memcpy(out, tmp, sizeof(int64_t) * (size_t)n);
+    copy_dims(out, tmp, n);
     *nout = n;
     return TSI_OK;
 }
