@@ -208,10 +208,11 @@ static const struct {
 };
 
 static TokKind keyword_kind(const char *s, size_t n) {
-    if (n < 2 || n > 8)
+    /* keywords start with a lowercase letter or F/N/T */
+    if (n < 2 || n > 8 || !((s[0] >= 'a' && s[0] <= 'y') || s[0] == 'F' || s[0] == 'N' || s[0] == 'T'))
         return T_NAME;
     for (size_t i = 0; i < TSI_ARRAY_LEN(keywords); i++)
-        if (keywords[i].word[0] == s[0] && strlen(keywords[i].word) == n &&
+        if (keywords[i].word[0] == s[0] && strnlen(keywords[i].word, n + 1) == n &&
             memcmp(keywords[i].word, s, n) == 0)
             return keywords[i].kind;
     return T_NAME;
@@ -559,7 +560,7 @@ static int string_prefix(Lexer *lx, size_t pos, size_t n) {
 /* ----------------------------------------------------------- operators */
 
 static const struct {
-    const char *text;
+    char text[4];
     TokKind kind;
 } operators[] = {
     /* longest first within each leading character */
@@ -585,6 +586,8 @@ static void lex_operator(Lexer *lx, Token *t) {
     const char *s = lx->s;
     size_t i = lx->pos, avail = lx->end - i;
     for (size_t k = 0; k < TSI_ARRAY_LEN(operators); k++) {
+        if (operators[k].text[0] != s[i])
+            continue;
         size_t n = strlen(operators[k].text);
         if (n <= avail && memcmp(s + i, operators[k].text, n) == 0) {
             t->kind = operators[k].kind;

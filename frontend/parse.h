@@ -22,12 +22,14 @@
 
 #include <setjmp.h>
 
-/* Nesting limit for brackets, blocks and recursive expressions (Python's
- * tokenizer allows 200 nested brackets), and for the depth of the finished
- * tree, so that recursive consumers (the emitter, dumps) cannot overflow the
- * stack on hostile input such as `1+1+...+1` with 100k terms. */
+/* Limits that keep hostile input from overflowing the stack: nested
+ * brackets and indentation levels (Python's own limits), the parser's
+ * recursion (brackets, blocks and chains like `- - - x` together), and the
+ * depth of the finished tree, so that recursive consumers (the emitter,
+ * dumps) are safe on input such as `1+1+...+1` with 100k terms. */
 #define FE_MAX_NESTING 200
 #define FE_MAX_INDENT 100
+#define FE_MAX_DEPTH (FE_MAX_NESTING + FE_MAX_INDENT)
 #define FE_MAX_AST_DEPTH 1000
 
 /* Parse a whole file. On success *out owns the tree (free with

@@ -115,9 +115,9 @@ static Token expect(Parser *p, TokKind k, const char *msg) {
 }
 
 static void enter(Parser *p, uint32_t at) {
-    if (++p->depth > FE_MAX_NESTING)
+    if (++p->depth > FE_MAX_DEPTH)
         fe_error(&p->cx, TSI_ERR_LIMIT, at, at + 1,
-                 "too many nested parentheses, operators or blocks (limit %d)", FE_MAX_NESTING);
+                 "too many nested parentheses, operators or blocks (limit %d)", FE_MAX_DEPTH);
 }
 static void leave(Parser *p) { p->depth--; }
 
@@ -204,6 +204,7 @@ static Ast *parse_binary(Parser *p, int minprec);
 static Ast *parse_factor(Parser *p);
 static Ast *parse_exprlist(Parser *p);
 static Ast *parse_strings(Parser *p);
+static Ast *parse_values(Parser *p);
 
 /* star_or_test: '*' bitor | test */
 static Ast *parse_star_or_test(Parser *p) {
@@ -584,8 +585,10 @@ static Ast *parse_slice_item(Parser *p) {
     uint32_t start = peek(p)->start;
     Ast *lower = NULL;
     if (peek_kind(p) != P_COLON) {
-        if (peek_kind(p) == P_STAR)
-            return parse_star_or_test(p);
+        if (peek_kind(p) == P_STAR) {
+            Token *t = peek(p);
+            unsupported(p, t->start, t->end, "starred expressions in subscripts are");
+        }
         lower = parse_test(p);
         if (peek_kind(p) != P_COLON)
             return lower;
@@ -952,7 +955,7 @@ static size_t parse_format_field(Parser *p, const Token *tok, size_t i, size_t b
     lex_init(&sub, &p->cx, i + 1, j, true);
     p->lx = &sub;
     p->nla = 0;
-    Ast *expr = parse_exprlist(p);
+    Ast *expr = parse_values(p);
     if (peek_kind(p) != T_EOF)
         unexpected(p);
     p->lx = saved_lx;
@@ -1170,7 +1173,7 @@ static Ast *parse_for(Parser *p) {
     /* `for a, b in` keeps its targets as a list; see the file comment */
     n->list2 = bare && targets->list.n >= 2 ? targets->list : list1(p, targets);
     expect(p, K_IN, "invalid syntax (expected 'in')");
-    n->a = parse_exprlist(p);
+    n->a = parse_values(p);
     n->list = parse_block(p, (BlockCtx){"'for' statement", kw.start}, false, false);
     no_loop_else(p, "for");
     n->end = p->last_end;
@@ -1447,11 +1450,19 @@ static AstOp augop_of(TokKind k) {
     }
 }
 
+/* A value list where a lone `*x` means nothing (`= *x`, `return *x`). */
+static Ast *parse_values(Parser *p) {
+    Ast *v = parse_exprlist(p);
+    if (v->kind == AST_STARRED)
+        syntax_error(p, v->start, v->end, "can't use starred expression here");
+    return v;
+}
+
 static Ast *parse_rhs(Parser *p) {
     Token *t = peek(p);
     if (t->kind == K_YIELD)
         unsupported(p, t->start, t->end, "yield is");
-    return parse_exprlist(p);
+    return parse_values(p);
 }
 
 /* Expression statements, assignments, annotated and augmented ones. */
