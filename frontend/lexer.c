@@ -10,6 +10,13 @@
  * `2.`, `1e+20`, `10000000000000000` which is an int, `1.+2.j`), strings
  * with every quote style and the r/u/f prefixes, decoded to UTF-8.
  *
+ * Escapes decode as Python does (torch's printer only writes \\ \' \" \a
+ * \b \f \n \r \t \v and 3-digit octal for other ASCII control bytes, all
+ * of which agree); `\r`, which torch 1.13's own lexer cannot read back
+ * (spec §2.5), is accepted. Octal and \x escapes name code points, encoded
+ * as UTF-8 (torch's C++ lexer would store the raw byte; the two differ only
+ * above \177, which the printer never writes inline).
+ *
  * Deliberate differences from Python: identifiers must be ASCII (torch's
  * lexer accepts only [A-Za-z0-9_] and the C++ frontend needs ASCII names);
  * bytes literals, \N{...} escapes and surrogate code points are rejected;
@@ -114,8 +121,9 @@ static size_t newline_len(const char *s, size_t i, size_t end) {
     return 0;
 }
 
-/* Decode one UTF-8 sequence at s[i]; returns its length (0 if invalid). */
-static size_t utf8_decode(const unsigned char *s, size_t i, size_t end, uint32_t *cp) {
+/* Decode one UTF-8 sequence at s[i]; returns its length (0 if invalid:
+ * truncated, overlong, a surrogate or above U+10FFFF). */
+size_t lex_utf8_decode(const unsigned char *s, size_t i, size_t end, uint32_t *cp) {
     unsigned c = s[i];
     size_t n;
     uint32_t v, min;
@@ -178,7 +186,7 @@ static _Noreturn void bad_char(Lexer *lx, size_t i) {
             lex_fail(lx, i, i + 1, "invalid non-printable character U+%04X", u[i]);
         lex_fail(lx, i, i + 1, "invalid character '%c' (U+%04X)", u[i], u[i]);
     }
-    size_t n = utf8_decode(u, i, lx->end, &cp);
+    size_t n = lex_utf8_decode(u, i, lx->end, &cp);
     if (!n)
         lex_fail(lx, i, i + 1, "invalid UTF-8 byte 0x%02X", u[i]);
     lex_fail(lx, i, i + n,
@@ -219,6 +227,24 @@ static TokKind keyword_kind(const char *s, size_t n) {
 }
 
 /* ---------------------------------------------------------------- init */
+
+void lex_check_text(FeCtx *cx, size_t begin, size_t end) {
+    const char *nul = memchr(cx->src->text + begin, 0, end - begin);
+    if (nul) {
+        uint32_t at = (uint32_t)(nul - cx->src->text);
+        fe_error(cx, TSI_ERR_FORMAT, at, at + 1, "source code cannot contain null bytes");
+    }
+}
+
+size_t lex_copy_utf8(FeCtx *cx, const char *s, size_t i, size_t end, char *out) {
+    uint32_t cp;
+    size_t n = lex_utf8_decode((const unsigned char *)s, i, end, &cp);
+    if (!n)
+        fe_error(cx, TSI_ERR_FORMAT, (uint32_t)i, (uint32_t)i + 1,
+                 "invalid UTF-8 byte 0x%02X in string literal", (unsigned char)s[i]);
+    memcpy(out, s + i, n);
+    return n;
+}
 
 void lex_init(Lexer *lx, FeCtx *cx, size_t begin, size_t end, bool expr_mode) {
     memset(lx, 0, sizeof *lx);
@@ -320,8 +346,7 @@ static void lex_number(Lexer *lx, Token *t) {
     }
     /* decimal: [digits] ['.' [digits]] [exponent] ['j'] */
     bool is_float = false, leading_zero = s[i] == '0';
-    size_t int_digits = 0;
-    if (is_digit(s[i]) && !scan_digits(s, &i, end, 10, &int_digits))
+    if (is_digit(s[i]) && !scan_digits(s, &i, end, 10, &nd))
         lex_fail(lx, start, i + 1, "invalid decimal literal");
     size_t int_end = i;
     if (i < end && s[i] == '.') {
@@ -378,7 +403,6 @@ static void lex_number(Lexer *lx, Token *t) {
         t->uval = v;
         t->too_big = big;
     }
-    TSI_UNUSED(int_digits);
 }
 
 /* ------------------------------------------------------------- strings */
@@ -462,19 +486,14 @@ static void decode_string(Lexer *lx, Token *t, size_t b, size_t e, bool raw) {
     char *out = fe_alloc(lx->cx, (e - b) + 1);
     size_t n = 0;
     const char *s = lx->s;
-    const unsigned char *u = (const unsigned char *)s;
     for (size_t i = b; i < e;) {
         if (s[i] == '\\' && !raw) {
             n += lex_decode_escape(lx->cx, s, &i, e, out + n);
         } else if (s[i] == '\r') { /* newlines in literals read as \n */
             out[n++] = '\n';
             i += newline_len(s, i, e);
-        } else if (u[i] >= 0x80) {
-            uint32_t cp;
-            size_t k = utf8_decode(u, i, e, &cp);
-            if (!k)
-                lex_fail(lx, i, i + 1, "invalid UTF-8 byte 0x%02X in string literal", u[i]);
-            memcpy(out + n, s + i, k);
+        } else if ((unsigned char)s[i] >= 0x80) {
+            size_t k = lex_copy_utf8(lx->cx, s, i, e, out + n);
             n += k;
             i += k;
         } else {
@@ -664,10 +683,6 @@ static bool lex_line_start(Lexer *lx, Token *t) {
             lx->pos = i;
             lx->at_line_start = false;
             return false;
-        }
-        if (s[i] == '\\' && newline_len(s, i + 1, lx->end)) {
-            /* a line that is only a continuation joins the next one; Python
-             * measures the indentation here and so do we */
         }
         lx->pos = i;
         lx->at_line_start = false;

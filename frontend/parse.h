@@ -153,10 +153,21 @@ _Noreturn void fe_error(FeCtx *cx, int code, uint32_t start, uint32_t end,
 /* Allocation from the context arena; out of memory longjmps. */
 void *fe_alloc(FeCtx *cx, size_t n);
 
+/* Reject NUL bytes anywhere in [begin, end), as Python does. */
+void lex_check_text(FeCtx *cx, size_t begin, size_t end);
+/* Copy the UTF-8 sequence at s[i] (non-ASCII) to out; malformed UTF-8 in a
+ * literal is an error (it would reach the program's strings). Returns its
+ * length. */
+size_t lex_copy_utf8(FeCtx *cx, const char *s, size_t i, size_t end, char *out);
+
 /* Lex the source bytes [begin, end). */
 void lex_init(Lexer *lx, FeCtx *cx, size_t begin, size_t end, bool expr_mode);
 void lex_next(Lexer *lx, Token *t);
 const char *lex_token_name(TokKind k);
+
+/* Length of the well-formed UTF-8 sequence at s[i] (0 if invalid); *cp
+ * gets its code point. */
+size_t lex_utf8_decode(const unsigned char *s, size_t i, size_t end, uint32_t *cp);
 
 /* Decode one backslash escape of a non-raw literal: s[*i] is the backslash;
  * appends the bytes to out (at least 4 bytes of room) and advances *i. */

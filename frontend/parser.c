@@ -988,10 +988,15 @@ static size_t parse_format_field(Parser *p, const Token *tok, size_t i, size_t b
             if (s[j] == '{')
                 syntax_error(p, (uint32_t)j, (uint32_t)j + 1,
                              "f-string: nested replacement fields in format specs are not supported");
-            if (s[j] == '\\' && !raw)
+            if (s[j] == '\\' && !raw) {
                 speclen += lex_decode_escape(&p->cx, s, &j, ce, out + speclen);
-            else
+            } else if ((unsigned char)s[j] >= 0x80) {
+                size_t n = lex_copy_utf8(&p->cx, s, j, ce, out + speclen);
+                speclen += n;
+                j += n;
+            } else {
                 out[speclen++] = s[j++];
+            }
         }
         out[speclen] = 0;
         spec = out;
@@ -1012,7 +1017,6 @@ static size_t parse_format_field(Parser *p, const Token *tok, size_t i, size_t b
 /* The literal text and fields of one f-string token. */
 static void parse_fstring(Parser *p, const Token *t, size_t bmark) {
     const char *s = p->cx.src->text;
-    const unsigned char *u = (const unsigned char *)s;
     bool raw = t->sflags & STR_RAW;
     size_t i = t->cstart, ce = t->cend;
     char tmp[4];
@@ -1037,23 +1041,9 @@ static void parse_fstring(Parser *p, const Token *t, size_t bmark) {
         } else if (c == '\r') {
             push_bytes(p, "\n", 1);
             i += (i + 1 < ce && s[i + 1] == '\n') ? 2 : 1;
-        } else if (u[i] >= 0x80) {
-            /* validated by the same rule as plain strings: well-formed UTF-8 */
-            size_t n = (u[i] & 0xE0) == 0xC0 ? 2 : (u[i] & 0xF0) == 0xE0 ? 3 : (u[i] & 0xF8) == 0xF0 ? 4 : 0;
-            bool ok = n && i + n <= ce;
-            for (size_t k = 1; ok && k < n; k++)
-                ok = (u[i + k] & 0xC0) == 0x80;
-            if (ok) {
-                uint32_t cp = u[i] & (0x7F >> n);
-                for (size_t k = 1; k < n; k++)
-                    cp = (cp << 6) | (u[i + k] & 0x3F);
-                ok = cp >= (n == 2 ? 0x80u : n == 3 ? 0x800u : 0x10000u) && cp <= 0x10FFFF &&
-                     !(cp >= 0xD800 && cp <= 0xDFFF);
-            }
-            if (!ok)
-                syntax_error(p, (uint32_t)i, (uint32_t)i + 1,
-                             "invalid UTF-8 byte 0x%02X in string literal", u[i]);
-            push_bytes(p, s + i, n);
+        } else if ((unsigned char)c >= 0x80) {
+            size_t n = lex_copy_utf8(&p->cx, s, i, ce, tmp);
+            push_bytes(p, tmp, n);
             i += n;
         } else {
             push_bytes(p, s + i, 1);
@@ -1270,7 +1260,7 @@ static void apply_type_comment(Parser *p, Ast *def, bool in_class, uint32_t from
 static void parse_params(Parser *p, Ast *def) {
     expect(p, P_LPAREN, "expected '('");
     size_t m = mark(p);
-    bool kwonly = false, seen_default = false, bare_star = false;
+    bool kwonly = false, seen_default = false;
     while (peek_kind(p) != P_RPAREN) {
         Token *t = peek(p);
         if (t->kind == P_DSTAR)
@@ -1287,7 +1277,6 @@ static void parse_params(Parser *p, Ast *def) {
                 TokKind after = peek_kind(p) == P_COMMA ? peekn(p, 1)->kind : P_RPAREN;
                 if (after == P_RPAREN || after == P_DSTAR)
                     syntax_error(p, st.start, st.end, "named arguments must follow bare *");
-                bare_star = true;
                 next(p);
                 continue;
             }
@@ -1320,7 +1309,6 @@ static void parse_params(Parser *p, Ast *def) {
         if (!accept(p, P_COMMA))
             break;
     }
-    TSI_UNUSED(bare_star);
     expect_close(p, P_RPAREN);
     def->nparams = (int)(p->stack.len - m);
     if (def->nparams) {
@@ -1751,6 +1739,7 @@ static int run(const char *text, size_t len, const char *filename, int starting_
         fe_ast_free(m);
         return code;
     }
+    lex_check_text(&p->cx, 0, len);
     p->lx = &p->lexer;
     lex_init(p->lx, &p->cx, 0, len, expr_only);
     size_t mk0 = mark(p);

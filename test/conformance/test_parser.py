@@ -122,13 +122,22 @@ class Converter:
 
     def _match_parens(self):
         """byte offset of each '(' -> byte offset after its ')'."""
+        text = self.src.decode("utf-8", errors="surrogateescape")
+        if text.startswith("\ufeff"):
+            text = text[1:]
+        lines = text.splitlines(keepends=True)
+
+        def byte_off(pos):  # tokenize counts characters, ast counts bytes
+            line, col = pos
+            prefix = lines[line - 1][:col] if line <= len(lines) else ""
+            return self.off(line, len(prefix.encode("utf-8", errors="surrogateescape")))
+
         out, stack = {}, []
-        toks = tokenize.tokenize(io.BytesIO(self.src).readline)
-        for t in toks:
+        for t in tokenize.generate_tokens(io.StringIO(text).readline):
             if t.type == tokenize.OP and t.string in "([{":
-                stack.append(self.off(*t.start))
+                stack.append(byte_off(t.start))
             elif t.type == tokenize.OP and t.string in ")]}":
-                out[stack.pop()] = self.off(*t.end)
+                out[stack.pop()] = byte_off(t.end)
         return out
 
     def off(self, line, col):
