@@ -49,7 +49,7 @@ typedef enum AstKind {
     AST_LIST,      /* [list] */
     AST_TUPLE,     /* (list) — also bare `a, b` */
     AST_DICT,      /* {list: list2} (keys, values) */
-    AST_LISTCOMP,  /* [a for b in c if list...] */
+    AST_LISTCOMP,  /* [a for b in c if list...]; also generator expressions */
     AST_DICTCOMP,  /* {a: d for b in c if list...} */
     AST_STARRED,   /* *a (in assignment targets and calls) */
 
@@ -74,9 +74,10 @@ typedef enum AstKind {
     AST_WITH_ITEM,   /* a [as b] */
     AST_DEF,         /* def name(params) -> a: list; decorators in list2;
                         params in params/nparams */
-    AST_CLASS,       /* class name(list2 = bases): list */
+    AST_CLASS,       /* class name(list2 = bases): list; decorators in list3 */
     AST_IMPORT,      /* import ... / from ... import ... (ignored by the emitter) */
-    AST_GLOBAL,      /* global/nonlocal names in list (AST_IDENT); rejected */
+    AST_GLOBAL,      /* global/nonlocal names in list (AST_IDENT); unused: the
+                        parser rejects these statements */
     AST_KIND_COUNT
 } AstKind;
 

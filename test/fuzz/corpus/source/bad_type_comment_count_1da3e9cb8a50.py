@@ -1,0 +1,3 @@
+def f(a, b):
+    # type: (int) -> int
+    return a

@@ -1,0 +1,3 @@
+def f(x):
+    return torch.add(x,
+        1
