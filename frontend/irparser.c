@@ -2491,17 +2491,25 @@ static bool parse_params(Parser *p, Block *b) {
 }
 
 /*
- * Schema hook. torch's parser looks up the operator schema of each node:
- * untyped outputs take the schema's return types and typed ones must fit
- * them. tsi's schema registry (ir_schemas_for) is not wired in here yet;
- * until it is, untyped outputs stay Tensor, as torch does for operators
- * without a schema, and node->schema stays NULL. `typed[i]` tells whether
- * output i had a type in the text.
+ * Schema lookup, as torch's parser does: the node takes the first operator
+ * overload its inputs match (ir_node_match_schema), and outputs without a
+ * type in the text take the schema's return types (type variables are left
+ * as Tensor, torch's default). Nodes without a matching schema keep
+ * node->schema NULL.
  */
 static void resolve_schema(Parser *p, Node *n, const bool *typed) {
     TSI_UNUSED(p);
-    TSI_UNUSED(n);
-    TSI_UNUSED(typed);
+    const FunctionSchema *s = ir_node_match_schema(n);
+    /* passes such as LowerAllTuples leave nodes whose outputs no longer
+     * follow the schema; those keep no schema, as their text says */
+    if (!s || (!s->is_varret && (size_t)s->nrets != n->outputs.len))
+        return;
+    n->schema = s;
+    if (s->is_varret)
+        return;
+    for (size_t i = 0; i < n->outputs.len; i++)
+        if (!typed[i] && !type_has_free_vars(s->rets[i].type))
+            n->outputs.data[i]->type = s->rets[i].type;
 }
 
 static bool parse_nodes(Parser *p, Block *b, bool in_block);
