@@ -11,7 +11,7 @@
 
 /* Upper bound on elements/bytes an op may create from a repeat count or a
  * padding width: beyond it the op fails instead of allocating gigabytes. */
-enum { PRIM_MAX_RESULT = 1 << 28 };
+enum { PRIM_MAX_RESULT = 1 << 24 };
 
 /* ------------------------------------------------------------ printing */
 
@@ -22,8 +22,11 @@ void prim_str_of(StrBuf *sb, IValue v);
 /* A double as `ostream << IValue(double)`: integral finite values as "2.",
  * others with 17 significant digits. */
 void prim_format_double(StrBuf *sb, double d);
-/* A tensor as ATen's `operator<<(ostream&, const Tensor&)` (NULL: undefined). */
-void prim_format_tensor(StrBuf *sb, const Tensor *t);
+/* A tensor as ATen's printer shows it (NULL: undefined). The trailer names
+ * the type "CPUFloatType" when printed through an IValue (str(), print())
+ * and with the legacy "torch.FloatTensor" when streamed into an error
+ * message (legacy_name). */
+void prim_format_tensor(StrBuf *sb, const Tensor *t, bool legacy_name);
 /* A value as a plain C++ stream prints the unboxed type (no IValue rules):
  * doubles with "%g", bools as 1/0, strings raw. Used where torch formats
  * an element of a typed list (e.g. "'3' is not in list"). */

@@ -218,7 +218,16 @@ static void print_nd(Stream *s, const double *p, const Tensor *t, int64_t linesi
     }
 }
 
-void prim_format_tensor(StrBuf *sb, const Tensor *t) {
+/* the type in the trailer: "CPUFloatType", or the legacy class name
+ * ("torch.FloatTensor"; bool and bfloat16 have none and keep the former) */
+static void type_trailer(StrBuf *sb, DType dt, bool legacy) {
+    if (legacy && dt != TSI_DTYPE_BOOL && dt != TSI_DTYPE_BFLOAT16)
+        sb_printf(sb, "[ torch.%sTensor{", dtype_prefix(dt));
+    else
+        sb_printf(sb, "[ CPU%sType{", dtype_prefix(dt));
+}
+
+void prim_format_tensor(StrBuf *sb, const Tensor *t, bool legacy_name) {
     if (!t) {
         sb_puts(sb, "[ Tensor (undefined) ]");
         return;
@@ -235,10 +244,11 @@ void prim_format_tensor(StrBuf *sb, const Tensor *t) {
     const double *p = tensor_data(c);
     int64_t n = tensor_numel(c);
     Stream s = {sb, FF_DEFAULT, 6};
-    const char *type = dtype_prefix(t->dtype);
     if (t->ndim == 0) {
         put_num(&s, 0, p[0]);
-        sb_printf(sb, "\n[ CPU%sType{}", type);
+        sb_putc(sb, '\n');
+        type_trailer(sb, t->dtype, legacy_name);
+        sb_putc(sb, '}');
     } else if (t->ndim == 1) {
         if (n > 0) {
             double scale;
@@ -251,7 +261,8 @@ void prim_format_tensor(StrBuf *sb, const Tensor *t) {
                 sb_putc(sb, '\n');
             }
         }
-        sb_printf(sb, "[ CPU%sType{%lld}", type, (long long)t->sizes[0]);
+        type_trailer(sb, t->dtype, legacy_name);
+        sb_printf(sb, "%lld}", (long long)t->sizes[0]);
     } else {
         if (n > 0) {
             if (t->ndim == 2)
@@ -259,7 +270,8 @@ void prim_format_tensor(StrBuf *sb, const Tensor *t) {
             else
                 print_nd(&s, p, t, 80);
         }
-        sb_printf(sb, "[ CPU%sType{%lld", type, (long long)t->sizes[0]);
+        type_trailer(sb, t->dtype, legacy_name);
+        sb_printf(sb, "%lld", (long long)t->sizes[0]);
         for (int i = 1; i < t->ndim; i++)
             sb_printf(sb, ",%lld", (long long)t->sizes[i]);
         sb_putc(sb, '}');
@@ -294,7 +306,7 @@ void prim_str_of(StrBuf *sb, IValue v) {
         sb_putc(sb, 'j');
         return;
     case IV_STR: sb_putn(sb, v.u.s->data, v.u.s->len); return;
-    case IV_TENSOR: prim_format_tensor(sb, v.u.t); return;
+    case IV_TENSOR: prim_format_tensor(sb, v.u.t, false); return;
     case IV_TUPLE:
         str_seq(sb, v.u.tup->items, v.u.tup->n, "(", v.u.tup->n == 1 ? ",)" : ")");
         return;
@@ -336,6 +348,7 @@ void prim_stream_elem(StrBuf *sb, IValue v) {
     switch (v.tag) {
     case IV_DOUBLE: sb_printf(sb, "%g", v.u.d); return;
     case IV_BOOL: sb_putc(sb, v.u.b ? '1' : '0'); return;
+    case IV_TENSOR: prim_format_tensor(sb, v.u.t, true); return;
     default: prim_str_of(sb, v); return;
     }
 }

@@ -311,7 +311,7 @@ static int list_mul(OpCall *c, int li, int ni, Err *err) {
     if ((rc = repeat_limit(l->len, n, err)) ||
         (rc = new_list_like(l->elem, l->len * (size_t)n, &r, err)))
         return rc;
-    for (int64_t k = 0; k < n && !rc; k++)
+    for (int64_t k = 0; k < n && l->len && !rc; k++)
         rc = extend_by(r.u.l, l, err);
     if (rc) {
         iv_release(r);
@@ -339,7 +339,7 @@ static int op_mul_inplace(OpCall *c, Err *err) {
         return rc;
     } else {
         size_t len = l->len;
-        for (int64_t k = 1; k < n && !rc; k++)
+        for (int64_t k = 1; k < n && len && !rc; k++)
             for (size_t j = 0; j < len && !rc; j++)
                 rc = push_dup(l, l->items[j], err);
         if (rc)

@@ -580,20 +580,29 @@ static int op_replace(OpCall *c, Err *err) {
     size_t i = 0;
     int64_t done = 0;
     if (old.n == 0) {
-        /* torch never terminates without a count; Python inserts `new`
-         * before every byte and at the end */
-        for (; i <= s.n && (max < 0 || done < max); done++) {
+        /* The empty pattern matches where `new` was just inserted: with a
+         * count torch puts `max` copies in front; without one it never
+         * terminates, and Python's answer (`new` around every byte) is
+         * returned instead. */
+        if (max >= 0) {
+            if (new_.n && (uint64_t)max > PRIM_MAX_RESULT / new_.n) {
+                sb_free(&sb);
+                return err_set(err, TSI_ERR_LIMIT, "replace(): result too large");
+            }
+            for (int64_t k = 0; k < max && new_.n; k++)
+                sb_putn(&sb, new_.p, new_.n);
+            sb_putn(&sb, s.p, s.n);
+            return prim_ret_sb(c, 0, &sb, err);
+        }
+        for (; i <= s.n; i++) {
             sb_putn(&sb, new_.p, new_.n);
             if (i < s.n)
                 sb_putc(&sb, s.p[i]);
-            i++;
             if (sb.len > PRIM_MAX_RESULT) {
                 sb_free(&sb);
                 return err_set(err, TSI_ERR_LIMIT, "replace(): result too large");
             }
         }
-        if (i <= s.n)
-            sb_putn(&sb, s.p + i, s.n - i);
         return prim_ret_sb(c, 0, &sb, err);
     }
     size_t pos;
@@ -1160,18 +1169,38 @@ static int op_warn(OpCall *c, Err *err) {
 
 /* ------------------------------------------------------------ devices */
 
+/* torch.device(str): "type" or "type:index" (index without leading zeros) */
 static int op_device_of_str(OpCall *c, Err *err) {
     Str s;
     int rc = get_str(c, 0, &s, err);
     if (rc)
         return rc;
+    size_t i = 0;
+    while (i < s.n && (c_alpha((unsigned char)s.p[i]) || s.p[i] == '_'))
+        i++;
+    bool well_formed = i > 0;
+    if (well_formed && i < s.n) {
+        size_t d = i + 1;
+        well_formed = s.p[i] == ':' && d < s.n && (s.p[d] != '0' || d + 1 == s.n);
+        for (size_t k = d; well_formed && k < s.n; k++)
+            well_formed = c_digit((unsigned char)s.p[k]);
+    }
+    if (!well_formed || memchr(s.p, 0, s.n))
+        return err_set(err, TSI_ERR_RUNTIME, "Invalid device string: '%s'", s.p);
     Device d;
-    if (device_parse(s.p, &d))
+    if (device_parse(s.p, &d)) {
+        char *type = xstrndup(s.p, i);
+        Device probe;
+        bool known = type && !device_parse(type, &probe);
+        free(type);
+        if (known)
+            return err_set(err, TSI_ERR_RUNTIME, "Invalid device string: '%s'", s.p);
         return err_set(err, TSI_ERR_RUNTIME,
                        "Expected one of cpu, cuda, ipu, xpu, mkldnn, opengl, opencl, ideep, hip, "
-                       "ve, ort, mps, xla, lazy, vulkan, meta, hpu, privateuseone device type at "
-                       "start of device string: %s",
+                       "ve, fpga, ort, xla, lazy, vulkan, mps, meta, hpu, privateuseone device "
+                       "type at start of device string: %s",
                        s.p);
+    }
     op_ret(c, 0, iv_device(d));
     return TSI_OK;
 }

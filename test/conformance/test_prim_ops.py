@@ -117,16 +117,17 @@ def run_opdriver(tmp_path, calls):
     path.write_bytes(("\n".join(lines) + "\n").encode("utf-8", "surrogateescape"))
     r = subprocess.run([OPDRIVER, "-f", str(path)], capture_output=True, timeout=600)
     assert r.returncode == 0, f"opdriver failed ({r.returncode}): {r.stderr.decode()[-2000:]}"
-    out = r.stdout.decode("utf-8", "surrogateescape").splitlines()
+    # split on "\n" only: str.splitlines() would also split at \x85, \u2028, ...
+    out = r.stdout.decode("utf-8", "surrogateescape").split("\n")[:-1]
     assert len(out) == len(calls), f"{len(out)} results for {len(calls)} calls"
     return [eval(line, dict(EVAL_NS)) for line in out]
 
 
 def err_text(e):
     """torch's message: the last line of a TorchScript traceback, without the class."""
-    s = str(e).strip()
+    s = str(e)
     if "Traceback of TorchScript" in s or "The following operation failed" in s:
-        s = s.splitlines()[-1]
+        s = [line for line in s.split("\n") if line][-1]
         for prefix in ("RuntimeError: ", "builtins.RuntimeError: "):
             if s.startswith(prefix):
                 s = s[len(prefix):]
@@ -189,6 +190,15 @@ def n_returns(name):
     return _nrets_cache[name]
 
 
+def has_surrogate(v):
+    """Does a printed value contain a byte that is not valid UTF-8?"""
+    if isinstance(v, str):
+        return any("\udc80" <= ch <= "\udcff" for ch in v)
+    if isinstance(v, (list, tuple)):
+        return any(has_surrogate(x) for x in v)
+    return False
+
+
 class Checker:
     """Collects (op, args, expected) cases, runs them through opdriver in
     one batch and reports every mismatch."""
@@ -223,7 +233,7 @@ class Checker:
         for (op, args, exp, rel, label), got in zip(self.cases, results):
             shown = f"{op}{tuple(untyped(a) for a in args)!r} {label}"
             if exp[0] == "nonutf8":
-                if got[0] != "ok" or not any("\udc80" <= ch <= "\udcff" for ch in repr(got[1])):
+                if got[0] != "ok" or not has_surrogate(got[1]):
                     bad.append(f"{shown}: torch gave non-UTF-8 text, tsi gave {got!r}")
                 continue
             if exp[0] == "err":
@@ -255,6 +265,11 @@ def script(src):
     return torch.jit.CompilationUnit(src)
 
 
+def ir_function(text):
+    """A callable running a graph written in torch's IR text."""
+    return torch._C._create_function_from_graph("ir_fn", torch._C.parse_ir(text))
+
+
 def uses_overload(fn, op):
     """Does the scripted function's graph call exactly this overload?"""
     base, _, ov = op.partition(".")
@@ -270,14 +285,15 @@ def uses_overload(fn, op):
     return False
 
 
-def ts_expect(chk, fn, op, args, mutated=(), rel=None, label=""):
+def ts_expect(chk, fn, op, args, mutated=(), rel=None, label="", fn_args=None):
     """Expected value from a scripted function calling `op`: it returns the
     op's result, or (result, *mutated containers) when `mutated` lists the
-    argument positions changed in place; with result=None for ops that
-    return nothing."""
+    argument positions changed in place (any placeholder result for ops
+    that return nothing). fn_args: the function's own arguments when they
+    differ from the op's (e.g. l[a:] passes None and 1 to aten::slice)."""
     assert uses_overload(fn, op), f"{fn.name} does not call {op}:\n{fn.graph}"
     try:
-        r = fn(*[untyped(a) for a in args])
+        r = fn(*[untyped(a) for a in (args if fn_args is None else fn_args)])
     except UnicodeDecodeError:
         chk.expect(op, list(args), ("nonutf8",), rel, label)
         return
@@ -555,3 +571,557 @@ def h_nested(a: Tuple[Tuple[int, int], str]) -> int:
         ts_expect(chk, fns.h_tup, "aten::hash.generic", [a])
     ts_expect(chk, fns.h_nested, "aten::hash.generic", [((1, 2), "q")])
     chk.run()
+
+
+# ================================================================= strings
+
+STRS = ["", "a", "abc", "Hello World", "hello world", "  padded\t\n", "a,b,,c", "aaa",
+        "abcabcab", "é", "日本語", "ABC def GHI", "x\ty\tz", "line1\nline2\r\nline3\rx\n",
+        "a\u0085b", "a\u2028b\u2029c", "Title Case Here", "UPPER", "lower", "MiXeD 123", "123",
+        "0", "12a", "_id", "a_b", "\x0b\x0c\x1c", "  ", "\t", "3.14", "foo.bar.baz",
+        "The quick  brown\tfox", "it's", "Éa", "ab\x7fc", "\\back\\"]
+SUBS = ["", "a", "ab", "b", "zz", "é", " ", "abc"]
+BOUNDS = [(0, -1), (1, -1), (-3, -1), (0, 2), (2, 1), (5, 10), (-100, 100), (10, -1),
+          (0, 100), (3, 3), (-1, -2)]
+
+
+def test_string_basics(chk):
+    few = ["", "a", "abc", "ab", "b", "é", "z", "Z", "abc\x00"[:3], "日本"]
+    for a in few:
+        for b in few:
+            chk.torch_op("aten::add.str", a, b)
+            for cmp in ["eq", "ne", "lt", "le", "gt", "ge"]:
+                chk.torch_op(f"aten::{cmp}.str", a, b)
+    for s in STRS:
+        chk.torch_op("aten::len.str", s)
+        chk.torch_op("aten::list", s)
+        for i in [-6, -3, -1, 0, 1, 2, 5, 2**40, -2**40]:
+            chk.torch_op("aten::__getitem__.str", s, i)
+            chk.torch_op("prim::StringIndex", s, i)
+        for start, end in [(None, None), (1, None), (None, -1), (-2, None), (1, 3), (3, 1),
+                           (-100, 100), (100, None)]:
+            for step in [1, 2, -1, -2, 3]:
+                chk.torch_op("aten::slice.str", s, start, end, step)
+        chk.torch_op("aten::slice.str", s, None, None, 0)
+    chk.run()
+
+
+def test_string_split_join_strip(chk):
+    for s in STRS:
+        for sep in [None, " ", ",", "ab", "", "\n"]:
+            for mx in [-1, 0, 1, 2]:
+                chk.torch_op("aten::split.str", s, sep, mx)
+        for sep in [" ", ",", "ab", "a", "\t"]:
+            for mx in [-1, 0, 1, 2]:
+                chk.torch_op("aten::rsplit", s, sep, mx)
+        for mx in [0, 1, 3]:
+            chk.torch_op("aten::rsplit", s, "", mx)
+        for keep in [False, True]:
+            chk.torch_op("aten::splitlines", s, keep)
+        for op in ["aten::strip", "aten::lstrip", "aten::rstrip"]:
+            for chars in [" \n\t\f\v", "ab", " a", "", "\n", "é"]:
+                chk.torch_op(op, s, chars)
+        for sep in ["", ", ", "é"]:
+            chk.torch_op("aten::join", sep, [s, s[:1], "x"])
+    for sep in ["", "-"]:
+        chk.torch_op("aten::join", sep, [])
+        chk.torch_op("aten::join", sep, ["only"])
+    chk.run()
+
+
+def test_string_search(chk):
+    for s in STRS:
+        for sub in SUBS:
+            for start, end in BOUNDS:
+                for op in ["aten::find", "aten::rfind", "aten::index.str", "aten::rindex",
+                           "aten::startswith", "aten::endswith"]:
+                    chk.torch_op(op, s, sub, start, end)
+                if sub:  # torch loops forever counting the empty string
+                    chk.torch_op("aten::count", s, sub, start, end)
+        for sep in ["", ",", "ab", "zz", "a", " "]:
+            chk.torch_op("aten::partition", s, sep)
+            chk.torch_op("aten::rpartition", s, sep)
+    chk.run()
+
+
+def test_string_replace(chk):
+    for s in STRS:
+        for old, new in [("a", "X"), ("ab", ""), ("", "-"), ("", ""), ("zz", "y"), (" ", "  "),
+                         ("é", "e"), ("aa", "a")]:
+            for mx in [-1, 0, 1, 2, 5]:
+                if old == "" and mx < 0:
+                    continue  # torch never terminates
+                chk.torch_op("aten::replace", s, old, new, mx)
+    chk.run()
+
+
+def test_string_case_and_classes(chk):
+    ops = ["aten::upper", "aten::lower", "aten::swapcase", "aten::capitalize", "aten::title",
+           "aten::isdigit", "aten::isspace", "aten::isalnum", "aten::isalpha", "aten::isdecimal",
+           "aten::isnumeric", "aten::isupper", "aten::islower", "aten::istitle",
+           "aten::isprintable", "aten::isidentifier"]
+    for s in STRS + ["A", "Ab", "aB", "A1B", "1", " 1", "A b", "Hello, World!", "\u00e9A"]:
+        for op in ops:
+            chk.torch_op(op, s)
+    chk.run()
+
+
+def test_string_padding_and_conversions(chk):
+    for s in STRS[:20]:
+        for w in [0, 1, 3, 10, 11, 20]:
+            for fill in [" ", "*", "ab", ""]:
+                chk.torch_op("aten::center", s, w, fill)
+                chk.torch_op("aten::ljust", s, w, fill)
+                chk.torch_op("aten::rjust", s, w, fill)
+        for w in [-5, -1]:
+            chk.torch_op("aten::ljust", s, w, "*")
+            chk.torch_op("aten::rjust", s, w, "*")
+        for w in [-1, 0, 5, 12]:
+            chk.torch_op("aten::zfill", s, w)
+        for tab in [8, 4, 1, 0, -1]:
+            chk.torch_op("aten::expandtabs", s, tab)
+    for s in ["a", "A", "\x00", "\x7f", "é", "", "ab", "日"]:
+        chk.torch_op("aten::ord", s)
+    for i in [0, 65, 97, 127, 128, 255, 256, 300, 1114110, 1114111, -1, 2**40]:
+        chk.torch_op("aten::chr", i)
+    for i in INTS + [255, -255, 8, 64]:
+        for op in ["aten::hex", "aten::oct", "aten::bin"]:
+            chk.torch_op(op, i)
+    for d in ["cpu", "cpu:0", "cuda", "cuda:1", "meta", "bogus", "cpu:x"]:
+        chk.torch_op("aten::device", d)
+    chk.run()
+
+
+def test_string_bytes(chk):
+    """Indexing, slicing, list() and chr() work on bytes: compare the bytes."""
+    fns = script('''
+def ords(s: str) -> List[int]:
+    return [ord(s[i]) for i in range(len(s))]
+def getitem(s: str, i: int) -> List[int]:
+    return ords(s[i])
+def slice2(s: str, a: int, b: int) -> List[int]:
+    return ords(s[a:b])
+def chr_(i: int) -> List[int]:
+    return ords(chr(i))
+def split_none(s: str) -> List[List[int]]:
+    return [ords(x) for x in s.split()]
+''')
+    cases = []
+    for s in ["é", "日本語", "aé", "a\u2028b"]:
+        for i in range(-4, 4):
+            cases.append(("aten::__getitem__.str", [s, i], lambda s=s, i=i: fns.getitem(s, i)))
+        for a, b in [(0, 1), (1, 3), (0, 100)]:
+            cases.append(("aten::slice.str", [s, a, b, 1], lambda s=s, a=a, b=b: fns.slice2(s, a, b)))
+        cases.append(("aten::split.str", [s, None, -1], lambda s=s: fns.split_none(s)))
+    for i in [128, 200, 255, 256, 300, 1114110]:
+        cases.append(("aten::chr", [i], lambda i=i: fns.chr_(i)))
+    res = run_opdriver(chk.tmp_path, [(op, args) for op, args, _ in cases])
+    bad = []
+    for (op, args, f), got in zip(cases, res):
+        try:
+            want = f()
+        except Exception as e:  # noqa: BLE001
+            if got != ("err", err_text(e)):
+                bad.append(f"{op}{tuple(args)}: {got!r} != torch's error {err_text(e)!r}")
+            continue
+        if got[0] != "ok":
+            bad.append(f"{op}{tuple(args)}: tsi raised {got[1]!r}")
+            continue
+        out = got[1][0]
+        as_bytes = (lambda x: list(x.encode("utf-8", "surrogateescape")))
+        mine = [as_bytes(x) for x in out] if isinstance(out, list) else as_bytes(out)
+        if mine != want:
+            bad.append(f"{op}{tuple(args)}: bytes {mine} != torch's {want}")
+    assert not bad, "\n".join(bad)
+
+
+# =================================================================== lists
+
+LIST_SRC = '''
+def len_(l: List[int]) -> int:
+    return len(l)
+def getitem(l: List[int], i: int) -> int:
+    return l[i]
+def getitem_s(l: List[str], i: int) -> str:
+    return l[i]
+def setitem(l: List[int], i: int, v: int) -> Tuple[List[int], List[int]]:
+    l[i] = v
+    return l, l
+def append(l: List[int], v: int) -> Tuple[List[int], List[int]]:
+    l.append(v)
+    return l, l
+def append_s(l: List[str], v: str) -> Tuple[List[str], List[str]]:
+    l.append(v)
+    return l, l
+def reverse(l: List[int]) -> Tuple[int, List[int]]:
+    l.reverse()
+    return 0, l
+def extend(l: List[int], m: List[int]) -> Tuple[int, List[int]]:
+    l.extend(m)
+    return 0, l
+def copy(l: List[int]) -> List[int]:
+    return l.copy()
+def list_(l: List[int]) -> List[int]:
+    return list(l)
+def clear(l: List[int]) -> Tuple[int, List[int]]:
+    l.clear()
+    return 0, l
+def pop(l: List[int], i: int) -> Tuple[int, List[int]]:
+    return l.pop(i), l
+def pop_s(l: List[str], i: int) -> Tuple[str, List[str]]:
+    return l.pop(i), l
+def delete(l: List[int], i: int) -> Tuple[int, List[int]]:
+    del l[i]
+    return 0, l
+def insert(l: List[int], i: int, v: int) -> Tuple[int, List[int]]:
+    l.insert(i, v)
+    return 0, l
+def add(l: List[int], m: List[int]) -> List[int]:
+    return l + m
+def iadd(l: List[int], m: List[int]) -> Tuple[List[int], List[int]]:
+    l += m
+    return l, l
+def mul_left(l: List[int], n: int) -> List[int]:
+    return l * n
+def mul_right(n: int, l: List[int]) -> List[int]:
+    return n * l
+def imul(l: List[int], n: int) -> Tuple[List[int], List[int]]:
+    l *= n
+    return l, l
+def slice3(l: List[int], a: int, b: int, c: int) -> List[int]:
+    return l[a:b:c]
+def slice_from(l: List[int], a: int) -> List[int]:
+    return l[a:]
+def slice_to(l: List[int], b: int) -> List[int]:
+    return l[:b]
+def slice_step(l: List[int], c: int) -> List[int]:
+    return l[::c]
+def remove_i(l: List[int], v: int) -> Tuple[int, List[int]]:
+    l.remove(v)
+    return 0, l
+def remove_f(l: List[float], v: float) -> Tuple[int, List[float]]:
+    l.remove(v)
+    return 0, l
+def remove_s(l: List[str], v: str) -> Tuple[int, List[str]]:
+    l.remove(v)
+    return 0, l
+def remove_b(l: List[bool], v: bool) -> Tuple[int, List[bool]]:
+    l.remove(v)
+    return 0, l
+def remove_t(l: List[Tensor], v: Tensor) -> Tuple[int, List[Tensor]]:
+    l.remove(v)
+    return 0, l
+def sort_i(l: List[int], r: bool) -> Tuple[int, List[int]]:
+    l.sort(reverse=r)
+    return 0, l
+def sort_f(l: List[float], r: bool) -> Tuple[int, List[float]]:
+    l.sort(reverse=r)
+    return 0, l
+def sort_s(l: List[str], r: bool) -> Tuple[int, List[str]]:
+    l.sort(reverse=r)
+    return 0, l
+def sort_b(l: List[bool], r: bool) -> Tuple[int, List[bool]]:
+    l.sort(reverse=r)
+    return 0, l
+def sort_t(l: List[Tensor], r: bool) -> Tuple[int, List[Tensor]]:
+    l.sort(reverse=r)
+    return 0, l
+def sort_tup(l: List[Tuple[int, str]], r: bool) -> Tuple[int, List[Tuple[int, str]]]:
+    l.sort(reverse=r)
+    return 0, l
+def sorted_tup(l: List[Tuple[float, int]]) -> List[Tuple[float, int]]:
+    return sorted(l)
+'''
+
+
+def list_values():
+    return [[], [1], [1, 2, 3], [5, -1, 5, 0, 7, 7, -3], list(range(20))]
+
+
+def test_generic_list_ops(chk):
+    f = script(LIST_SRC)
+    for l in list_values():
+        ts_expect(chk, f.len_, "aten::len.t", [l])
+        ts_expect(chk, f.copy, "aten::copy.t", [l])
+        ts_expect(chk, f.list_, "aten::list.t", [l])
+        ts_expect(chk, f.reverse, "aten::reverse.t", [list(l)], mutated=[0])
+        ts_expect(chk, f.clear, "aten::clear.t", [list(l)], mutated=[0])
+        for v in [0, -9]:
+            ts_expect(chk, f.append, "aten::append.t", [list(l), v], mutated=[0])
+        for i in [-100, -8, -2, -1, 0, 1, 2, 6, 7, 100]:
+            ts_expect(chk, f.getitem, "aten::__getitem__.t", [l, i])
+            ts_expect(chk, f.setitem, "aten::_set_item.t", [list(l), i, 42], mutated=[0])
+            ts_expect(chk, f.pop, "aten::pop.t", [list(l), i], mutated=[0])
+            ts_expect(chk, f.delete, "aten::Delete.t", [list(l), i], mutated=[0])
+            ts_expect(chk, f.insert, "aten::insert.t", [list(l), i, 99], mutated=[0])
+        for m in [[], [8, 9]]:
+            ts_expect(chk, f.extend, "aten::extend.t", [list(l), m], mutated=[0])
+            ts_expect(chk, f.add, "aten::add.t", [l, m])
+            ts_expect(chk, f.iadd, "aten::add_.t", [list(l), m], mutated=[0])
+        for n in [-2, 0, 1, 3]:
+            ts_expect(chk, f.mul_left, "aten::mul.left_t", [l, n])
+            ts_expect(chk, f.mul_right, "aten::mul.right_", [n, l])
+            ts_expect(chk, f.imul, "aten::mul_.t", [list(l), n], mutated=[0])
+        for a in [-100, -3, -1, 0, 1, 2, 5, 100]:
+            ts_expect(chk, f.slice_from, "aten::slice.t", [l, a, None, 1], fn_args=[l, a])
+            ts_expect(chk, f.slice_to, "aten::slice.t", [l, None, a, 1], fn_args=[l, a])
+            for b in [-1, 0, 3, 100]:
+                for c in [1, 2, -1, -3]:
+                    ts_expect(chk, f.slice3, "aten::slice.t", [l, a, b, c])
+        for c in [1, 2, -1, -2, 0]:
+            ts_expect(chk, f.slice_step, "aten::slice.t", [l, None, None, c], fn_args=[l, c])
+    for l in [[], ["a"], ["x", "yy", "z"]]:
+        for i in [-1, 0, 2]:
+            ts_expect(chk, f.getitem_s, "aten::__getitem__.t", [l, i])
+            ts_expect(chk, f.pop_s, "aten::pop.t", [list(l), i], mutated=[0])
+        ts_expect(chk, f.append_s, "aten::append.t", [list(l), "new"], mutated=[0])
+    chk.run()
+
+
+def test_list_repeat_limits(tmp_path):
+    """Huge repeat counts fail cleanly instead of allocating gigabytes."""
+    res = run_opdriver(tmp_path, [("aten::mul.left_t", [[1, 2], 2**40]),
+                                  ("aten::mul.right_", [2**62, [1]]),
+                                  ("aten::mul_.t", [[1, 2, 3], 2**40]),
+                                  ("aten::mul.left_t", [[], 2**62]),
+                                  ("aten::center", ["a", 2**40, " "]),
+                                  ("aten::ljust", ["a", 2**40, " "]),
+                                  ("aten::zfill", ["a", 2**40]),
+                                  ("aten::replace", ["a", "", "x" * 1000, 2**40]),
+                                  ("aten::expandtabs", ["\t" * 10, 2**40])])
+    assert [r[0] for r in res] == ["err", "err", "err", "ok", "err", "err", "err", "err", "err"]
+    assert res[3][1] == [[]]
+
+
+SORT_FLOATS = [3.5, -1.0, 0.0, -0.0, 2.0, 2.0, float("inf"), -7.25, 0.0, -0.0, 1e-300, 5.0,
+               -0.0, 0.0, 9.0, 1.5, 2.0, -2.0, 0.0, 4.0, -0.0, 3.0, 8.0, 0.0]
+
+
+def test_typed_list_ops(chk):
+    f = script(LIST_SRC)
+    import random
+    rng = random.Random(1)
+    ints = [[], [1], [3, 1, 2], [5, -1, 5, 0, 7, 7, -3]] + \
+        [[rng.randint(-5, 5) for _ in range(n)] for n in (17, 40, 100)]
+    floats = [[], [1.5], [0.0, -0.0, 0.0], [float("nan"), 1.0, -1.0], SORT_FLOATS,
+              SORT_FLOATS[::-1] + SORT_FLOATS, [float("nan")] * 3 + [2.0, 1.0]]
+    strs = [[], ["b", "a"], ["é", "z", "Z", "", "a", "aa", "ab"], ["x"] * 20 + ["a"]]
+    bools = [[], [True, False, True], [False] * 17 + [True] * 3]
+    for l in ints:
+        for r in [False, True]:
+            ts_expect(chk, f.sort_i, "aten::sort.int", [list(l), r], mutated=[0])
+        chk.torch_op("aten::sorted.int", l)
+        for op in ["prim::min.self_int", "prim::max.self_int", "aten::sum.int", "aten::any.int",
+                   "aten::all.int"]:
+            chk.torch_op(op, l)
+        for v in [0, 5, 99]:
+            for op in ["aten::index.list_int", "aten::count.int", "aten::__contains__.int_list"]:
+                chk.torch_op(op, l, v)
+            ts_expect(chk, f.remove_i, "aten::remove.int", [list(l), v], mutated=[0])
+        for m in ints[:4]:
+            for op in ["aten::eq.int_list", "aten::ne.int_list", "prim::min.int_list",
+                       "prim::max.int_list"]:
+                chk.torch_op(op, l, m)
+    for l in floats:
+        for r in [False] + ([True] if not any(math.isnan(x) for x in l) else []):
+            ts_expect(chk, f.sort_f, "aten::sort.float", [list(l), r], mutated=[0])
+        chk.torch_op("aten::sorted.float", l)
+        for op in ["prim::min.self_float", "prim::max.self_float", "aten::sum.float",
+                   "aten::any.float", "aten::all.float"]:
+            chk.torch_op(op, l)
+        for v in [0.0, -0.0, float("nan"), 2.0]:
+            for op in ["aten::index.list_float", "aten::count.float",
+                       "aten::__contains__.float_list"]:
+                chk.torch_op(op, l, v)
+            ts_expect(chk, f.remove_f, "aten::remove.float", [list(l), v], mutated=[0])
+        for m in floats[:4]:
+            for op in ["aten::eq.float_list", "aten::ne.float_list", "prim::min.float_list",
+                       "prim::max.float_list"]:
+                chk.torch_op(op, l, m)
+    for l in strs:
+        for r in [False, True]:
+            ts_expect(chk, f.sort_s, "aten::sort.str", [list(l), r], mutated=[0])
+        chk.torch_op("aten::sorted.str", l)
+        chk.torch_op("aten::any.str", l)
+        for v in ["a", "", "q"]:
+            for op in ["aten::index.list_str", "aten::count.str", "aten::__contains__.str_list"]:
+                chk.torch_op(op, l, v)
+            ts_expect(chk, f.remove_s, "aten::remove.str", [list(l), v], mutated=[0])
+        for m in strs[:3]:
+            chk.torch_op("aten::eq.str_list", l, m)
+            chk.torch_op("aten::ne.str_list", l, m)
+    for l in bools:
+        for r in [False, True]:
+            ts_expect(chk, f.sort_b, "aten::sort.bool", [list(l), r], mutated=[0])
+        for op in ["aten::sorted.bool", "prim::min.self_bool", "prim::max.self_bool",
+                   "aten::sum.bool", "aten::any.bool", "aten::all.bool"]:
+            chk.torch_op(op, l)
+        for v in [True, False]:
+            chk.torch_op("aten::index.list_bool", l, v)
+            chk.torch_op("aten::count.bool", l, v)
+            ts_expect(chk, f.remove_b, "aten::remove.bool", [list(l), v], mutated=[0])
+        for m in bools[:2]:
+            for op in ["aten::eq.bool_list", "aten::ne.bool_list", "prim::min.bool_list",
+                       "prim::max.bool_list"]:
+                chk.torch_op(op, l, m)
+    chk.torch_op("aten::sum.int", [2**31 - 1, 1])
+    chk.torch_op("aten::sum.int", [2**40, 3])
+    chk.run()
+
+
+def test_tensor_and_tuple_lists(chk):
+    f = script(LIST_SRC)
+    ts = [torch.tensor(3.0), torch.tensor([1]), torch.tensor(-2.0), torch.tensor(3),
+          torch.tensor([[0.5]]), torch.tensor(True)]
+    for r in [False, True]:
+        ts_expect(chk, f.sort_t, "aten::sort.Tensor", [list(ts), r], mutated=[0])
+    chk.torch_op("aten::sorted.Tensor", ts)
+    for v in [torch.tensor(3), torch.tensor(7.0), torch.tensor([1, 2])]:
+        chk.torch_op("aten::count.Tensor", ts, v)
+        chk.torch_op("aten::index.list_Tensor", ts, v)
+        ts_expect(chk, f.remove_t, "aten::remove.Tensor", [list(ts), v], mutated=[0])
+    chk.torch_op("aten::eq.Tensor_list", ts, ts)
+    chk.torch_op("aten::ne.Tensor_list", ts[:2], [torch.tensor(3), torch.tensor([2])])
+    chk.torch_op("aten::eq.Tensor_list", [torch.tensor([1, 2])], [torch.tensor([1, 2])])
+    tups = [(3, "a"), (1, "z"), (3, "A"), (1, "b"), (-2, "q"), (3, "a")]
+    for r in [False, True]:
+        ts_expect(chk, f.sort_tup, "aten::sort.any", [list(tups), r], mutated=[0])
+    ts_expect(chk, f.sorted_tup, "aten::sorted.any",
+              [[(2.0, 1), (-0.0, 5), (0.0, 2), (2.0, 0), (float("inf"), 1)] * 4])
+    chk.run()
+
+
+# ==================================================================== dicts
+
+DICT_SRC = '''
+def getitem(d: Dict[str, int], k: str) -> int:
+    return d[k]
+def getitem_i(d: Dict[int, float], k: int) -> float:
+    return d[k]
+def getitem_f(d: Dict[float, str], k: float) -> str:
+    return d[k]
+def get(d: Dict[str, int], k: str) -> Optional[int]:
+    return d.get(k)
+def get_default(d: Dict[str, int], k: str, v: int) -> int:
+    return d.get(k, v)
+def setdefault(d: Dict[str, int], k: str, v: int) -> Tuple[int, Dict[str, int]]:
+    return d.setdefault(k, v), d
+def pop(d: Dict[str, int], k: str) -> Tuple[int, Dict[str, int]]:
+    return d.pop(k), d
+def pop_default(d: Dict[str, int], k: str, v: int) -> Tuple[int, Dict[str, int]]:
+    return d.pop(k, v), d
+def pop_i(d: Dict[int, float], k: int) -> Tuple[float, Dict[int, float]]:
+    return d.pop(k), d
+def delete(d: Dict[str, int], k: str) -> Tuple[int, Dict[str, int]]:
+    del d[k]
+    return 0, d
+def popitem(d: Dict[str, int]) -> Tuple[Tuple[str, int], Dict[str, int]]:
+    return d.popitem(), d
+def keys(d: Dict[str, int]) -> List[str]:
+    return list(d.keys())
+def values(d: Dict[str, int]) -> List[int]:
+    return list(d.values())
+def items(d: Dict[str, int]) -> List[Tuple[str, int]]:
+    return list(d.items())
+def len_(d: Dict[str, int]) -> int:
+    return len(d)
+def contains(d: Dict[str, int], k: str) -> bool:
+    return k in d
+def contains_i(d: Dict[int, float], k: int) -> bool:
+    return k in d
+def update(d: Dict[str, int], e: Dict[str, int]) -> Tuple[int, Dict[str, int]]:
+    d.update(e)
+    return 0, d
+def clear(d: Dict[str, int]) -> Tuple[int, Dict[str, int]]:
+    d.clear()
+    return 0, d
+def copy(d: Dict[str, int]) -> Dict[str, int]:
+    return d.copy()
+def dict_of_dict(d: Dict[str, int]) -> Dict[str, int]:
+    return dict(d)
+def dict_of_list(l: List[Tuple[str, int]]) -> Dict[str, int]:
+    return dict(l)
+def dict_of_list_i(l: List[Tuple[int, str]]) -> Dict[int, str]:
+    return dict(l)
+def setitem(d: Dict[str, int], k: str, v: int) -> Tuple[int, Dict[str, int]]:
+    d[k] = v
+    return 0, d
+def setitem_f(d: Dict[float, str], k: float, v: str) -> Tuple[int, Dict[float, str]]:
+    d[k] = v
+    return 0, d
+'''
+
+DICTS = [{}, {"a": 1}, {"b": 2, "a": 1, "c": 3}, {"x": 0, "": -1, "é": 5, "y": 7}]
+
+
+def test_dict_ops(chk):
+    f = script(DICT_SRC)
+    for d in DICTS:
+        td = Typed("Dict(str, int)", d)
+        ts_expect(chk, f.keys, "aten::keys.str", [td])
+        ts_expect(chk, f.values, "aten::values.str", [td])
+        ts_expect(chk, f.items, "aten::items.str", [td])
+        ts_expect(chk, f.len_, "aten::len.Dict_str", [td])
+        ts_expect(chk, f.copy, "aten::copy.Dict_str", [td])
+        ts_expect(chk, f.dict_of_dict, "aten::dict.Dict_str", [td])
+        ts_expect(chk, f.popitem, "aten::popitem.str", [Typed("Dict(str, int)", dict(d))],
+                  mutated=[0])
+        ts_expect(chk, f.clear, "aten::clear.str", [Typed("Dict(str, int)", dict(d))],
+                  mutated=[0])
+        for e in DICTS[:3]:
+            ts_expect(chk, f.update, "aten::update.str",
+                      [Typed("Dict(str, int)", dict(d)), Typed("Dict(str, int)", e)],
+                      mutated=[0])
+        for k in ["a", "c", "zz", "", "é"]:
+            ts_expect(chk, f.getitem, "aten::__getitem__.Dict_str", [td, k])
+            ts_expect(chk, f.get, "aten::get.str", [td, k])
+            ts_expect(chk, f.get_default, "aten::get.default_str", [td, k, -5])
+            ts_expect(chk, f.contains, "aten::__contains__.str", [td, k])
+            for op_f, op in [(f.setdefault, "aten::setdefault.str"),
+                             (f.pop_default, "aten::pop.Dict_default_str"),
+                             (f.setitem, "aten::_set_item.str")]:
+                ts_expect(chk, op_f, op, [Typed("Dict(str, int)", dict(d)), k, 9], mutated=[0])
+            ts_expect(chk, f.pop, "aten::pop.Dict_str", [Typed("Dict(str, int)", dict(d)), k],
+                      mutated=[0])
+            ts_expect(chk, f.delete, "aten::Delete.Dict_str", [Typed("Dict(str, int)", dict(d)), k],
+                      mutated=[0])
+    di = {3: 1.5, -1: 0.0, 0: -2.5}
+    for k in [3, 0, 7]:
+        ts_expect(chk, f.getitem_i, "aten::__getitem__.Dict_int", [di, k])
+        ts_expect(chk, f.contains_i, "aten::__contains__.int", [di, k])
+        ts_expect(chk, f.pop_i, "aten::pop.Dict_int", [dict(di), k], mutated=[0])
+    df = {1.5: "a", -0.0: "z", 2.0: "two"}
+    for k in [1.5, 0.0, 2.0, 2.5, float("nan")]:
+        ts_expect(chk, f.getitem_f, "aten::__getitem__.Dict_float", [df, k])
+        ts_expect(chk, f.setitem_f, "aten::_set_item.float", [dict(df), k, "new"], mutated=[0])
+    # dict(list of pairs) is lowered by the frontend; run the op from IR
+    dict_str = ir_function("graph(%l : (str, int)[]):\n"
+                           "  %d : Dict(str, int) = aten::dict(%l)\n  return (%d)\n")
+    dict_int = ir_function("graph(%l : (int, str)[]):\n"
+                           "  %d : Dict(int, str) = aten::dict(%l)\n  return (%d)\n")
+    for l in [[], [("a", 1), ("b", 2), ("a", 3)], [("z", 0)]]:
+        ts_expect(chk, dict_str, "aten::dict.str", [Typed("(str, int)[]", l)])
+    ts_expect(chk, dict_int, "aten::dict.int", [[(2, "x"), (1, "y"), (2, "w")]])
+    chk.run()
+
+
+def test_popitem_order_and_reinsertion(chk):
+    """c10's dict keeps a re-assigned key in place; popitem() takes the first."""
+    f = script(DICT_SRC + '''
+def churn(d: Dict[str, int]) -> Tuple[Tuple[str, int], Dict[str, int]]:
+    d["a"] = 10
+    del d["b"]
+    d["b"] = 20
+    return d.popitem(), d
+''')
+    d = {"a": 1, "b": 2, "c": 3}
+    assert uses_overload(f.churn, "aten::popitem.str")
+    want = f.churn(dict(d))
+    res = run_opdriver(chk.tmp_path, [("aten::_set_item.str", [d, "a", 10])])
+    # replay the same sequence through opdriver by chaining the printed dict
+    d1 = res[0][2][0]
+    d2 = run_opdriver(chk.tmp_path, [("aten::Delete.Dict_str", [d1, "b"])])[0][2][0]
+    d3 = run_opdriver(chk.tmp_path, [("aten::_set_item.str", [d2, "b", 20])])[0][2][0]
+    got = run_opdriver(chk.tmp_path, [("aten::popitem.str", [d3])])[0]
+    assert got[0] == "ok"
+    assert same((got[1][0], got[2][0]), norm(want)), (got, want)
