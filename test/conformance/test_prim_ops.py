@@ -1125,3 +1125,146 @@ def churn(d: Dict[str, int]) -> Tuple[Tuple[str, int], Dict[str, int]]:
     got = run_opdriver(chk.tmp_path, [("aten::popitem.str", [d3])])[0]
     assert got[0] == "ok"
     assert same((got[1][0], got[2][0]), norm(want)), (got, want)
+
+
+# ========================================================= str, format, print
+
+FMT_SRC = '''
+def str_f(a: float) -> str:
+    return str(a)
+def str_i(a: int) -> str:
+    return str(a)
+def str_b(a: bool) -> str:
+    return str(a)
+def str_lf(a: List[float]) -> str:
+    return str(a)
+def str_ls(a: List[str]) -> str:
+    return str(a)
+def str_lli(a: List[List[int]]) -> str:
+    return str(a)
+def str_d(a: Dict[str, float]) -> str:
+    return str(a)
+def str_di(a: Dict[int, List[str]]) -> str:
+    return str(a)
+def str_tup(a: Tuple[int, str, float]) -> str:
+    return str(a)
+def str_tup1(a: Tuple[int]) -> str:
+    return str(a)
+def str_opt(a: Optional[int]) -> str:
+    return str(a)
+def str_c(a: complex) -> str:
+    return str(a)
+def str_tensor(a: Tensor) -> str:
+    return str(a)
+def str_tl(a: List[Tensor]) -> str:
+    return str(a)
+def fmt(f: str, a: float, b: List[str], c: Optional[int]) -> str:
+    return f.format(a, b, c)
+def fmt_t(f: str, t: Tensor, i: int) -> str:
+    return f.format(t, i)
+def pct1(f: str, a: float) -> str:
+    return f % a
+def pct_i(f: str, a: int) -> str:
+    return f % a
+def pct_s(f: str, a: str) -> str:
+    return f % a
+def pct3(f: str, a: int, b: float, c: str) -> str:
+    return f % (a, b, c)
+def pct_l(f: str, a: List[int]) -> str:
+    return f % (a,)
+'''
+
+TENSORS = [
+    torch.tensor(3.5), torch.tensor(7), torch.tensor(True), torch.tensor(float("nan")),
+    torch.tensor(-0.0), torch.tensor(1e-5), torch.tensor(123456789.0),
+    torch.tensor(12345678, dtype=torch.float64), torch.tensor([1, 2, 3]),
+    torch.tensor([1.5, 2.25]), torch.tensor([1e-5, 1.0]), torch.tensor([1e10, 1.0]),
+    torch.tensor([0.001, 1000.0]), torch.tensor([1e6 + 0.5, 2.0]), torch.tensor([-1e-3, 2e-3]),
+    torch.tensor([float("nan"), float("inf"), 1.0]), torch.tensor([float("nan")]),
+    torch.tensor([float("inf"), float("-inf")]), torch.tensor([0.0]), torch.tensor([-0.0, 0.5]),
+    torch.tensor([123456789, 1]), torch.tensor([12345, -7]), torch.tensor([10**10, 3]),
+    torch.tensor([1e100, 1e-100], dtype=torch.float64), torch.tensor([]),
+    torch.tensor([[1, 2], [3, 4]]), torch.tensor([[1.5, 2e-3], [1e5, -3.0]]),
+    torch.arange(30.0).reshape(1, 30) / 7, torch.arange(60).reshape(2, 30) * 1000,
+    torch.tensor([[1e7 + 0.5, 2.0], [3.0, 4.0]]), torch.zeros(0, 3), torch.zeros(2, 0),
+    torch.arange(24.0).reshape(2, 3, 4), torch.arange(16).reshape(2, 2, 2, 2) - 5,
+    torch.tensor([True, False]), torch.tensor([1, 200], dtype=torch.uint8),
+    torch.tensor([-3, 4], dtype=torch.int8), torch.tensor([1.5, -2.0], dtype=torch.float16),
+    torch.tensor([0.1, 0.2], dtype=torch.float64), torch.linspace(-1, 1, 7),
+    torch.tensor([[0.25]]), torch.zeros(2, 1, 3), torch.tensor([[float("nan"), 1.25]]),
+]
+
+
+def test_str_and_format(chk):
+    f = script(FMT_SRC)
+    for a in FLOATS + [0.1, 1e15, 1e16, 1e17, -1e17, 123456789.125, 5e-324, 2.0**63, -2.0**63,
+                       1e10, 9999999999.5, 1 / 3, -2.5]:
+        ts_expect(chk, f.str_f, "aten::str", [a])
+    for a in INTS:
+        ts_expect(chk, f.str_i, "aten::str", [a])
+    for a in [True, False]:
+        ts_expect(chk, f.str_b, "aten::str", [a])
+    str_s = ir_function("graph(%a : str):\n  %r : str = aten::str(%a)\n  return (%r)\n")
+    for a in ["", "plain", "quote's \"q\"", "é\n\t"]:
+        ts_expect(chk, str_s, "aten::str", [a])
+    ts_expect(chk, f.str_lf, "aten::str", [[1.0, -0.0, 0.1, float("inf"), float("nan"), 1e20]])
+    ts_expect(chk, f.str_lf, "aten::str", [Typed("float[]", [])])
+    ts_expect(chk, f.str_ls, "aten::str", [["a", "b'c", ""]])
+    ts_expect(chk, f.str_lli, "aten::str", [[[1, 2], [3]]])
+    ts_expect(chk, f.str_lli, "aten::str", [Typed("int[][]", [[]])])
+    ts_expect(chk, f.str_d, "aten::str", [{"x": 0.5, "y": -2.0}])
+    ts_expect(chk, f.str_d, "aten::str", [Typed("Dict(str, float)", {})])
+    ts_expect(chk, f.str_di, "aten::str", [{3: ["a"], -1: ["b", ""]}])
+    ts_expect(chk, f.str_tup, "aten::str", [(1, "s", 2.0)])
+    ts_expect(chk, f.str_tup1, "aten::str", [(4,)])
+    ts_expect(chk, f.str_opt, "aten::str", [Typed("int?", None)])
+    ts_expect(chk, f.str_opt, "aten::str", [5])
+    for c in COMPLEX + [complex(1e20, -1e-5), complex(float("nan"), float("-nan"))]:
+        ts_expect(chk, f.str_c, "aten::str", [c])
+    for t in TENSORS:
+        ts_expect(chk, f.str_tensor, "aten::str", [t])
+    ts_expect(chk, f.str_tl, "aten::str", [[torch.tensor(1.0), torch.tensor([2, 3])]])
+    for fs in ["{} {} {}", "a{}b{}c{}d", "{}", "{{}}", "{0} {}", "{:.2f} {} {}", "no braces", "",
+               "{}{}{}{}", "é{}"]:
+        for a, b, c in [(1.0, ["x", "y"], None), (0.1, [], 7), (float("nan"), ["é"], -1)]:
+            ts_expect(chk, f.fmt, "aten::format", [fs, a, Typed("str[]", b), Typed("int?", c)])
+    for t in TENSORS[:6] + TENSORS[25:27]:
+        ts_expect(chk, f.fmt_t, "aten::format", ["t={} i={}", t, 3])
+    for fs, a in [("%d", 2.7), ("%d", -2.7), ("%i", 1e10), ("%f", 1.0 / 3), ("%F", float("inf")),
+                  ("%e", 12345.678), ("%E", -0.00012), ("%s", 0.5), ("%d%%", 50.0), ("%x", 1.0),
+                  ("%", 1.0), ("abc", 1.0), ("%c", 65.0), ("%s %s", 1.0)]:
+        ts_expect(chk, f.pct1, "aten::percentFormat", [fs, a])
+    for fs, a in [("%d", 7), ("%d", INT64_MIN), ("%c", 65), ("%c", 321), ("%e", 2**40),
+                  ("%f", 3), ("%s!", 12)]:
+        ts_expect(chk, f.pct_i, "aten::percentFormat", [fs, a])
+    for fs, a in [("%s", "x"), ("%c", "y"), ("%c", "yz"), ("%d", "q"), ("[%s]", "")]:
+        ts_expect(chk, f.pct_s, "aten::percentFormat", [fs, a])
+    for fs in ["%d %f %s", "%s|%s|%s", "%d %d", "%d %d %d %d", "%i %e %c"]:
+        ts_expect(chk, f.pct3, "aten::percentFormat", [fs, (5, 2.5, "z")],
+                  fn_args=[fs, 5, 2.5, "z"])
+    ts_expect(chk, f.pct_l, "aten::percentFormat", ["list %s", ([1, 2],)],
+              fn_args=["list %s", [1, 2]])
+    chk.run()
+
+
+def test_print(tmp_path):
+    """prim::Print: torch prints to stdout; tsi sends the same text to the sink."""
+    code = '''
+import torch
+from typing import List, Optional
+cu = torch.jit.CompilationUnit("""
+def p(a: int, b: float, c: str, d: List[int], t: torch.Tensor, n: Optional[int]):
+    print(a, b, c, d, t, n)
+    print()
+    print("x", [0.5, -0.0], (1, "q"))
+""")
+cu.p(3, 0.1, "s", [1, 2], torch.tensor([1.5, 2.0]), None)
+'''
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    t = torch.tensor([1.5, 2.0])
+    res = run_opdriver(tmp_path, [("prim::Print", [3, 0.1, "s", [1, 2], t, None]),
+                                  ("prim::Print", []),
+                                  ("prim::Print", ["x", [0.5, -0.0], (1, "q")])])
+    assert all(x[0] == "ok" for x in res), res
+    assert "".join(x[3] for x in res) == r.stdout
