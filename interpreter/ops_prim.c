@@ -1201,9 +1201,116 @@ static int op_ne_value(OpCall *c, Err *err) {
     return TSI_OK;
 }
 
-static int op_is_scripting(OpCall *c, Err *err) {
+static int op_true(OpCall *c, Err *err) {
     TSI_UNUSED(err);
     op_ret(c, 0, iv_bool(true));
+    return TSI_OK;
+}
+
+/* is_autocast_enabled() and friends: tsi never autocasts or traces */
+static int op_false(OpCall *c, Err *err) {
+    TSI_UNUSED(err);
+    op_ret(c, 0, iv_bool(false));
+    return TSI_OK;
+}
+
+/* prim::id: the object's address, 0 for None */
+static int op_id(OpCall *c, Err *err) {
+    TSI_UNUSED(err);
+    IValue v = c->in[0];
+    op_ret(c, 0, iv_int(v.tag == IV_NONE ? 0 : iv_is_heap(v) ? (int64_t)(intptr_t)v.u.h : 0));
+    return TSI_OK;
+}
+
+/* prim::IfThenElse(cond, x, y) */
+static int op_if_then_else(OpCall *c, Err *err) {
+    bool b;
+    int rc = op_bool(c, 0, &b, err);
+    if (!rc)
+        op_ret(c, 0, iv_dup(c->in[b ? 1 : 2]));
+    return rc;
+}
+
+static int ret_int_list(OpCall *c, const int64_t *v, int n, Err *err) {
+    IValue l = iv_list_new(type_int(), (size_t)n);
+    if (l.tag == IV_INVALID)
+        return err_nomem(err);
+    for (int i = 0; i < n; i++)
+        if (!iv_list_push(l.u.l, iv_int(v[i]))) {
+            iv_release(l);
+            return err_nomem(err);
+        }
+    op_ret(c, 0, l);
+    return TSI_OK;
+}
+
+/* the broadcast of two shapes */
+static int op_infer_size(OpCall *c, Err *err) {
+    int64_t a[TSI_MAX_DIM], b[TSI_MAX_DIM], r[TSI_MAX_DIM];
+    int na, nb, nr;
+    int rc = op_intlist(c, 0, a, TSI_MAX_DIM, &na, 0, err);
+    if (!rc)
+        rc = op_intlist(c, 1, b, TSI_MAX_DIM, &nb, 0, err);
+    if (!rc)
+        rc = broadcast_shapes(nb, b, na, a, &nr, r, err); /* torch names b "a" */
+    return rc ? rc : ret_int_list(c, r, nr, err);
+}
+
+/* _size_if_not_equal(a, b): None when equal, else a itself */
+static int op_size_if_not_equal(OpCall *c, Err *err) {
+    IvList *a, *b;
+    int rc = op_list(c, 0, &a, err);
+    if (!rc)
+        rc = op_list(c, 1, &b, err);
+    if (!rc)
+        op_ret(c, 0, iv_equal(c->in[0], c->in[1]) ? iv_none() : iv_dup(c->in[0]));
+    return rc;
+}
+
+static int dtype_arg(const OpCall *c, int i, DType *dt, Err *err) {
+    int64_t v;
+    int rc = op_int(c, i, &v, err);
+    if (rc)
+        return rc;
+    if (v < 0 || v > INT32_MAX || !dtype_valid((int)v))
+        return err_set(err, TSI_ERR_UNSUPPORTED, "dtype code %lld is not supported", (long long)v);
+    *dt = (DType)v;
+    return TSI_OK;
+}
+
+static int op_promote_types(OpCall *c, Err *err) {
+    DType a, b;
+    int rc = dtype_arg(c, 0, &a, err);
+    if (!rc)
+        rc = dtype_arg(c, 1, &b, err);
+    if (!rc)
+        op_ret(c, 0, iv_int(dtype_promote(a, b)));
+    return rc;
+}
+
+static int op_can_cast(OpCall *c, Err *err) {
+    DType a, b;
+    int rc = dtype_arg(c, 0, &a, err);
+    if (!rc)
+        rc = dtype_arg(c, 1, &b, err);
+    if (!rc)
+        op_ret(c, 0, iv_bool(dtype_can_cast(a, b)));
+    return rc;
+}
+
+/* result_type of two Python numbers: the higher category's default dtype
+ * (bool, int64, the default float32, complex64) */
+static int op_result_type_scalars(OpCall *c, Err *err) {
+    Num a, b;
+    int rc = get_num(c, 0, &a, err);
+    if (!rc)
+        rc = get_num(c, 1, &b, err);
+    if (rc)
+        return rc;
+    NumKind k = a.k > b.k ? a.k : b.k;
+    int code = k == NK_BOOL ? TSI_DTYPE_BOOL : k == NK_INT ? TSI_DTYPE_INT64
+             : k == NK_FLOAT ? TSI_DTYPE_FLOAT32 : 9 /* ComplexFloat */;
+    op_ret(c, 0, iv_int(code));
     return TSI_OK;
 }
 
@@ -1413,6 +1520,17 @@ const OpDef interp_ops_prim[] = {
     {"aten::hash.generic", op_hash},
     {"aten::__range_length", op_range_length},
     {"aten::__derive_index", op_derive_index},
-    {"aten::is_scripting", op_is_scripting},
+    {"aten::is_scripting", op_true},
+    {"aten::is_autocast_enabled", op_false},
+    {"aten::is_autocast_cpu_enabled", op_false},
+    {"aten::_get_tracing_state", op_false},
+    {"aten::has_torch_function", op_false},
+    {"prim::id", op_id},
+    {"prim::IfThenElse", op_if_then_else},
+    {"aten::_infer_size", op_infer_size},
+    {"aten::_size_if_not_equal", op_size_if_not_equal},
+    {"aten::promote_types", op_promote_types},
+    {"aten::can_cast", op_can_cast},
+    {"aten::result_type.Scalar_Scalar", op_result_type_scalars},
     {NULL, NULL},
 };

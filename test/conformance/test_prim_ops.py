@@ -1268,3 +1268,24 @@ cu.p(3, 0.1, "s", [1, 2], torch.tensor([1.5, 2.0]), None)
                                   ("prim::Print", ["x", [0.5, -0.0], (1, "q")])])
     assert all(x[0] == "ok" for x in res), res
     assert "".join(x[3] for x in res) == r.stdout
+
+
+def test_misc_ops(chk):
+    for a, b in [([2, 3], [3]), ([1], [4, 1, 5]), ([], [2]), ([2], [3]), ([0, 1], [1, 7])]:
+        chk.torch_op("aten::_infer_size", a, b)
+        chk.torch_op("aten::_size_if_not_equal", a, b)
+        chk.torch_op("aten::_size_if_not_equal", a, list(a))
+    codes = [0, 1, 2, 3, 4, 5, 6, 7, 11, 15]
+    for a in codes:
+        for b in codes:
+            chk.torch_op("aten::promote_types", a, b)
+            chk.torch_op("aten::can_cast", a, b)
+    for a, b in pairs([3, 2.5], [-1, 0.5]):
+        chk.torch_op("aten::result_type.Scalar_Scalar", a, b)
+    for op in ["aten::is_scripting", "aten::is_autocast_enabled", "aten::is_autocast_cpu_enabled"]:
+        chk.torch_op(op)
+    ite = ir_function("graph(%c : bool, %x : int, %y : int):\n"
+                      "  %r : int = prim::IfThenElse(%c, %x, %y)\n  return (%r)\n")
+    for cnd in [True, False]:
+        ts_expect(chk, ite, "prim::IfThenElse", [cnd, 1, 2])
+    chk.run()

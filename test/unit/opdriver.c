@@ -6,6 +6,7 @@
  *                                  the arguments again after "--" (to see
  *                                  in-place changes); error: MSG on stderr
  *                                  and exit 1
+ *   opdriver -l                    list every registered operator name
  *   opdriver -f CASEFILE           one call per line: OPNAME<TAB>ARG<TAB>...;
  *                                  prints one Python expression per case:
  *                                  ('ok', [results], [args after], 'printed')
@@ -390,6 +391,13 @@ int main(int argc, char **argv) {
     }
     if (argc >= 3 && !strcmp(argv[1], "-f"))
         return batch(argv[2]);
+    if (argc == 2 && !strcmp(argv[1], "-l")) { /* every registered op name */
+        int n;
+        const OpDef *const *ops = interp_registered_ops(&n);
+        for (int i = 0; i < n; i++)
+            printf("%s\n", ops[i]->name);
+        return 0;
+    }
     bool show = argc >= 2 && !strcmp(argv[1], "-a");
     if (argc < 2 + show) {
         fprintf(stderr, "usage: opdriver [-a] OPNAME ARG... | opdriver -f CASEFILE\n");
