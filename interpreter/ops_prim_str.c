@@ -306,8 +306,6 @@ static int op_rsplit(OpCall *c, Err *err) {
         rc = new_str_list(&l, err);
     if (rc)
         return rc;
-    /* pieces are found right to left; collect their bounds, then emit */
-    VEC(size_t) cuts = {0}; /* pairs (begin, end) in original coordinates */
     if (sep.n == 0) {
         /* find("") matches without advancing: torch emits `max` empty
          * pieces before the rest, and never ends when max < 0 */
@@ -328,7 +326,9 @@ static int op_rsplit(OpCall *c, Err *err) {
         op_ret(c, 0, l);
         return TSI_OK;
     }
-    size_t prev = s.n; /* end of the current piece */
+    /* pieces are found right to left; collect their bounds, then emit */
+    VEC(size_t) cuts = {0}; /* pairs (begin, end) */
+    size_t prev = s.n;      /* end of the current piece */
     int64_t count = 0;
     /* search from the right for the separator, non-overlapping */
     size_t i = s.n;
@@ -995,8 +995,7 @@ static int op_format(OpCall *c, Err *err) {
     size_t begin = 0;
     int used = 0;
     for (;;) {
-        Str rest = {f.p, f.n};
-        size_t loc = sfind(rest, (Str){"{}", 2}, begin);
+        size_t loc = sfind(f, (Str){"{}", 2}, begin);
         if (loc == NPOS) {
             sb_putn(&sb, f.p + begin, f.n - begin);
             break;

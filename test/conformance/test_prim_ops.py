@@ -117,6 +117,8 @@ def run_opdriver(tmp_path, calls):
     path.write_bytes(("\n".join(lines) + "\n").encode("utf-8", "surrogateescape"))
     r = subprocess.run([OPDRIVER, "-f", str(path)], capture_output=True, timeout=600)
     assert r.returncode == 0, f"opdriver failed ({r.returncode}): {r.stderr.decode()[-2000:]}"
+    # sanitizer builds: UBSan reports without failing the process
+    assert b"runtime error:" not in r.stderr, r.stderr.decode()[-3000:]
     # split on "\n" only: str.splitlines() would also split at \x85, \u2028, ...
     out = r.stdout.decode("utf-8", "surrogateescape").split("\n")[:-1]
     assert len(out) == len(calls), f"{len(out)} results for {len(calls)} calls"
