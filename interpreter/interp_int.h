@@ -110,7 +110,10 @@ Type *op_out_type(const OpCall *c, int k);
 /* Op tables, one per family; each ends with {NULL, NULL}. */
 #define TSI_OP_TABLES(X)                                                       \
     X(core)  /* structural prims: tuples, lists, dicts, objects, casts */     \
-    X(prim)  /* numbers, strings, lists, dicts: Python semantics */           \
+    X(prim)  /* numbers: Python/TorchScript semantics */                      \
+    X(prim_str)  /* strings, str()/format()/print() */                        \
+    X(prim_list) /* lists */                                                  \
+    X(prim_dict) /* dicts */                                                  \
     X(tensor) /* aten tensor ops bound to kernels */
 
 #define X(fam) extern const OpDef interp_ops_##fam[];
