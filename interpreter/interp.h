@@ -101,6 +101,10 @@ void interp_set_exception_class(Interp *it, const char *cls);
  * thread (for the memory-flatness test). */
 size_t interp_peak_tensor_bytes(void);
 
+/* Text of a value as TorchScript's print() shows it (tensors in ATen's
+ * table layout). */
+void interp_format_value(StrBuf *sb, IValue v);
+
 /* ---------------------------------------------------- literals and JSON */
 
 /*

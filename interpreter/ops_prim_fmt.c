@@ -545,3 +545,5 @@ int prim_ret_sb(OpCall *c, int k, StrBuf *sb, Err *err) {
     sb_free(sb);
     return rc;
 }
+
+void interp_format_value(StrBuf *sb, IValue v) { prim_str_of(sb, v); }

@@ -53,9 +53,9 @@ OpFn interp_find_op(const Node *n) {
             snprintf(buf, sizeof buf, "%s.%s", s->name, s->overload);
         else
             snprintf(buf, sizeof buf, "%s", s->name);
-        OpFn f = interp_find_op_named(buf);
-        if (f)
-            return f;
+        /* a node with a schema runs that overload or nothing: falling back
+         * to another overload of the same name would compute something else */
+        return interp_find_op_named(buf);
     }
     return interp_find_op_named(ir_sym_name(n->kind));
 }

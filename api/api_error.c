@@ -5,6 +5,9 @@
 #include "../base/base.h"
 
 #include <stdlib.h>
+#include <string.h>
+
+tsi_status api_error_out(Err *e, tsi_error **out);
 
 struct tsi_error {
     Err err;
@@ -29,4 +32,21 @@ TSI_API void tsi_error_free(tsi_error *e) {
         return;
     err_clear(&e->err);
     free(e);
+}
+
+/* Hand an internal error to the caller (if they asked for one); returns the
+ * status. Used by every public function of api.c. */
+tsi_status api_error_out(Err *e, tsi_error **out) {
+    tsi_status st = (tsi_status)e->code;
+    if (out) {
+        *out = NULL;
+        tsi_error *pe = malloc(sizeof *pe);
+        if (pe) {
+            pe->err = *e;
+            memset(e, 0, sizeof *e);
+            *out = pe;
+        }
+    }
+    err_clear(e);
+    return st;
 }
