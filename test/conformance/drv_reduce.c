@@ -189,8 +189,13 @@ static int with_bf16(DriverFn fn, const DArg *a, int n, DOut *out, Err *err) {
     if (!rc)
         rc = fn(b, n, out, err);
     for (int k = 0; !rc && k < out->n; k++) {
-        if (out->t[k]->dtype != TSI_DTYPE_BFLOAT16)
+        if (out->t[k]->dtype == TSI_DTYPE_INT64) /* indices */
             continue;
+        if (out->t[k]->dtype != TSI_DTYPE_BFLOAT16) {
+            rc = err_set(err, TSI_ERR_USAGE, "bfloat16 reduction returned %s",
+                         dtype_name(out->t[k]->dtype));
+            break;
+        }
         Tensor *f = tensor_to(out->t[k], TSI_DTYPE_FLOAT32, false, err);
         if (!f) {
             rc = err->code;
