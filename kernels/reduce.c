@@ -17,6 +17,16 @@
  * Accumulators are double for floating inputs and 64-bit integers (with
  * wrap-around arithmetic) for integer and bool inputs.
  */
+/*
+ * Floating-point compares may raise FP exception flags, so under GCC's
+ * default -ftrapping-math a select like `x > m ? x : m` cannot be
+ * vectorized. Nothing in tsi reads the exception flags (torch builds with
+ * the same option), so the reduction and softmax loops here drop it.
+ */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("no-trapping-math")
+#endif
+
 #include "kernels.h"
 
 #include <math.h>
@@ -108,11 +118,13 @@ typedef struct RCtx {
 } RCtx;
 
 /*
- * d[0]: input, d[1]: accumulator, d[2]: indices or per-output values;
- * st: their byte strides along the run; n: run length; ri: index along the
- * reduced dim of the run's first element (arg ops).
+ * A 2-d block of the iteration: n2 rows of n elements. d[0]: input,
+ * d[1]: accumulator, d[2]: indices or per-output values; st / st2: their
+ * byte strides along a row / from row to row. ri: index along the reduced
+ * dim of the first element (arg ops), advancing by ri_step per row.
  */
-typedef void (*RLoop)(char **d, const int64_t *st, int64_t n, int64_t ri, const RCtx *c);
+typedef void (*RLoop)(char **d, const int64_t *st, const int64_t *st2, int64_t n, int64_t n2,
+                      int64_t ri, int64_t ri_step, const RCtx *c);
 
 static inline float bf16f(uint16_t h) {
     uint32_t u = (uint32_t)h << 16;
@@ -121,40 +133,118 @@ static inline float bf16f(uint16_t h) {
     return f;
 }
 
-#define LD_f32(p) ((double)*(const float *)(p))
-#define LD_f64(p) (*(const double *)(p))
-#define LD_f16(p) ((double)half_to_float(*(const uint16_t *)(p)))
-#define LD_bf16(p) ((double)bf16f(*(const uint16_t *)(p)))
-#define LD_u8(p) ((int64_t) * (const uint8_t *)(p))
-#define LD_i8(p) ((int64_t) * (const int8_t *)(p))
-#define LD_i16(p) ((int64_t) * (const int16_t *)(p))
-#define LD_i32(p) ((int64_t) * (const int32_t *)(p))
-#define LD_i64(p) (*(const int64_t *)(p))
-#define LD_b(p) ((int64_t)(*(const uint8_t *)(p) != 0))
+/*
+ * exp for float that vectorizes: e^x = 2^n * e^r with |r| <= ln2/2 and a
+ * degree-7 polynomial (the classic Cephes expf scheme); within 1.5 ulp of
+ * expf. Results below e^-86.5 (~3e-38) flush to 0; nan and inf propagate.
+ */
+static inline float vexpf(float x) {
+    const float hi = 88.7228390f, lo = -86.5f;
+    float xc = x > hi ? hi : x;
+    xc = xc < lo ? lo : xc;
+    float fx = xc * 1.44269504088896341f;
+    fx = (fx + 12582912.0f) - 12582912.0f; /* round to nearest integer */
+    float r = xc - fx * 0.693359375f;       /* ln 2 in two parts */
+    r = r - fx * -2.12194440e-4f;
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    float y = p * r * r + r + 1.0f;
+    float fn = fx == fx ? fx : 0.0f; /* nan: any exponent, y is nan */
+    /* 2^(n-1) * 2 keeps the exponent field in range for n = 128 */
+    union {
+        uint32_t u;
+        float f;
+    } scale = {(uint32_t)((int32_t)fn + 126) << 23}; /* a union, not memcpy: vectorizes */
+    float res = y * scale.f * 2.0f;
+    res = x > hi ? INFINITY : res;
+    return x < lo ? 0.0f : res;
+}
 
-/* Norm terms are rounded to the precision torch computes them in (float
- * for 32- and 16-bit inputs), so overflow to inf and underflow to 0 match. */
+/* Per input type: the C element type and its value as double (floating)
+ * or int64 (integers, bool). */
+#define CT_f32 float
+#define CT_f64 double
+#define CT_f16 uint16_t
+#define CT_bf16 uint16_t
+#define CT_u8 uint8_t
+#define CT_i8 int8_t
+#define CT_i16 int16_t
+#define CT_i32 int32_t
+#define CT_i64 int64_t
+#define CT_b uint8_t
+#define LV_f32(v) ((double)(v))
+#define LV_f64(v) (v)
+#define LV_f16(v) ((double)half_to_float(v))
+#define LV_bf16(v) ((double)bf16f(v))
+#define LV_u8(v) ((int64_t)(v))
+#define LV_i8(v) ((int64_t)(v))
+#define LV_i16(v) ((int64_t)(v))
+#define LV_i32(v) ((int64_t)(v))
+#define LV_i64(v) ((int64_t)(v))
+#define LV_b(v) ((int64_t)((v) != 0))
+/* Lane values: floating types in float (exact) or double. */
+#define LVL_f32(v) (v)
+#define LVL_f64(v) (v)
+#define LVL_f16(v) half_to_float(v)
+#define LVL_bf16(v) bf16f(v)
+#define LVL_u8 LV_u8
+#define LVL_i8 LV_i8
+#define LVL_i16 LV_i16
+#define LVL_i32 LV_i32
+#define LVL_i64 LV_i64
+#define LVL_b LV_b
+#define LT_f32 float
+#define LT_f64 double
+#define LT_f16 float
+#define LT_bf16 float
+
+/* Terms of additive reductions. Norm and exp terms are computed in the
+ * precision torch uses (float for 32- and 16-bit inputs), so overflow to
+ * inf and underflow to 0 match; the sums themselves are double. */
 #define TM_ID(v, m, c) (v)
 #define TM_ABS(v, m, c) fabs(v)
 #define TM_NZ(v, m, c) ((v) != 0 ? 1.0 : 0.0)
 #define TM_DEV(v, m, c) (((v) - (m)) * ((v) - (m)))
-#define TM_EXP(v, m, c) exp((v) - (m))
-#define TM_SQ_f32(v, m, c) ((double)(float)((v) * (v)))
+#define TM_SQ_f32(v, m, c) ((double)((float)(v) * (float)(v)))
 #define TM_SQ_f16 TM_SQ_f32
 #define TM_SQ_bf16 TM_SQ_f32
 #define TM_SQ_f64(v, m, c) ((v) * (v))
-#define TM_POW_f32(v, m, c) ((double)(float)pow(fabs(v), (c)->p))
+#define TM_POW_f32(v, m, c) ((double)powf(fabsf((float)(v)), (float)(c)->p))
 #define TM_POW_f16 TM_POW_f32
 #define TM_POW_bf16 TM_POW_f32
 #define TM_POW_f64(v, m, c) pow(fabs(v), (c)->p)
+#define TM_EXP_f32(v, m, c) ((double)vexpf((float)(v) - (float)(m)))
+#define TM_EXP_f16 TM_EXP_f32
+#define TM_EXP_bf16 TM_EXP_f32
+#define TM_EXP_f64(v, m, c) exp((v) - (m))
+
+/* The 2-d loop around a 1-d one (name##_1). */
+#define DEF_2D(name, NOPS3, ARG)                                                             \
+    static void name(char **d, const int64_t *st, const int64_t *st2, int64_t n, int64_t n2, \
+                     int64_t ri, int64_t ri_step, const RCtx *c) {                           \
+        char *p[3] = {d[0], d[1], d[2]};                                                     \
+        for (int64_t o = 0; o < n2; o++, ri += ri_step) {                                    \
+            name##_1(p, st, n, ri, c);                                                       \
+            p[0] += st2[0];                                                                  \
+            p[1] += st2[1];                                                                  \
+            if (NOPS3)                                                                       \
+                p[2] += st2[2];                                                              \
+        }                                                                                    \
+    }
 
 /*
- * acc += TERM(x). Folding a run keeps four partial sums: shorter dependency
- * chains and a smaller rounding error on long runs. AUX: TERM uses the
- * per-output value in d[2].
+ * acc += TERM(x). A contiguous run folds with an OpenMP simd reduction
+ * (several partial sums: vector speed and a smaller rounding error), a
+ * strided one with four partial sums; a row of accumulators is updated
+ * elementwise. AUX: TERM uses the per-output value in d[2].
  */
-#define DEF_ADD(name, ACC, LOAD, TERM, AUX)                                                  \
-    static void name(char **d, const int64_t *st, int64_t n, int64_t ri, const RCtx *c) {   \
+#define DEF_ADD(name, T, ACC, TERM, AUX)                                                     \
+    static inline void name##_1(char **d, const int64_t *st, int64_t n, int64_t ri,         \
+                                const RCtx *c) {                                             \
         (void)ri;                                                                            \
         (void)c;                                                                             \
         const char *x = d[0];                                                                \
@@ -162,59 +252,110 @@ static inline float bf16f(uint16_t h) {
         if (st[1] == 0) {                                                                    \
             const double m = AUX ? *(const double *)d[2] : 0.0;                              \
             (void)m;                                                                         \
-            ACC s0 = 0, s1 = 0, s2 = 0, s3 = 0;                                              \
-            int64_t i = 0;                                                                   \
-            for (; i + 4 <= n; i += 4, x += 4 * sx) {                                        \
-                s0 += TERM(LOAD(x), m, c);                                                   \
-                s1 += TERM(LOAD(x + sx), m, c);                                              \
-                s2 += TERM(LOAD(x + 2 * sx), m, c);                                          \
-                s3 += TERM(LOAD(x + 3 * sx), m, c);                                          \
+            ACC s = 0;                                                                       \
+            if (sx == (int64_t)sizeof(CT_##T)) {                                             \
+                const CT_##T *xv = (const CT_##T *)x;                                        \
+                _Pragma("omp simd reduction(+ : s)") for (int64_t i = 0; i < n; i++) s +=    \
+                    TERM(LV_##T(xv[i]), m, c);                                               \
+            } else {                                                                         \
+                ACC s1 = 0, s2 = 0, s3 = 0;                                                  \
+                int64_t i = 0;                                                               \
+                for (; i + 4 <= n; i += 4, x += 4 * sx) {                                    \
+                    s += TERM(LV_##T(*(const CT_##T *)x), m, c);                             \
+                    s1 += TERM(LV_##T(*(const CT_##T *)(x + sx)), m, c);                     \
+                    s2 += TERM(LV_##T(*(const CT_##T *)(x + 2 * sx)), m, c);                 \
+                    s3 += TERM(LV_##T(*(const CT_##T *)(x + 3 * sx)), m, c);                 \
+                }                                                                            \
+                for (; i < n; i++, x += sx)                                                  \
+                    s += TERM(LV_##T(*(const CT_##T *)x), m, c);                             \
+                s = (s + s1) + (s2 + s3);                                                    \
             }                                                                                \
-            for (; i < n; i++, x += sx)                                                      \
-                s0 += TERM(LOAD(x), m, c);                                                   \
-            *(ACC *)d[1] += (s0 + s1) + (s2 + s3);                                           \
+            *(ACC *)d[1] += s;                                                               \
+        } else if (sx == (int64_t)sizeof(CT_##T) && st[1] == (int64_t)sizeof(ACC) &&        \
+                   (!AUX || st[2] == (int64_t)sizeof(double))) {                             \
+            const CT_##T *xv = (const CT_##T *)x;                                            \
+            ACC *av = (ACC *)d[1];                                                           \
+            const double *mv = AUX ? (const double *)d[2] : NULL;                            \
+            (void)mv;                                                                        \
+            _Pragma("omp simd") for (int64_t i = 0; i < n; i++) av[i] +=                     \
+                TERM(LV_##T(xv[i]), AUX ? mv[i] : 0.0, c);                                   \
         } else {                                                                             \
             char *a = d[1];                                                                  \
             for (int64_t i = 0; i < n; i++, x += sx, a += st[1]) {                           \
                 const double m = AUX ? *(const double *)(d[2] + i * st[2]) : 0.0;            \
                 (void)m;                                                                     \
-                *(ACC *)a += TERM(LOAD(x), m, c);                                            \
+                *(ACC *)a += TERM(LV_##T(*(const CT_##T *)x), m, c);                         \
             }                                                                                \
         }                                                                                    \
-    }
+    }                                                                                        \
+    DEF_2D(name, AUX, 0)
 
-/* acc = STEP(acc, x) for non-additive folds. */
-#define DEF_FOLD(name, ACC, LOAD, STEP)                                                      \
-    static void name(char **d, const int64_t *st, int64_t n, int64_t ri, const RCtx *c) {   \
+#define DO_PRAGMA(x) _Pragma(#x)
+
+/*
+ * acc = STEP(acc, x) for the other folds. LANES: the op is associative and
+ * commutative (max, min, any, all), so a contiguous run folds as an OpenMP
+ * simd reduction with operator LOP over values of type LT (the input's own
+ * precision: exact for these ops) using LSTEP, which ignores NaN; NANS:
+ * a NaN seen on the way makes the result NaN, as torch's max does.
+ */
+#define DEF_FOLD(name, T, ACC, STEP, LANES, LT, LOP, LSTEP, NANS)                            \
+    static inline void name##_1(char **d, const int64_t *st, int64_t n, int64_t ri,         \
+                                const RCtx *c) {                                             \
         (void)ri;                                                                            \
         (void)c;                                                                             \
         const char *x = d[0];                                                                \
+        const bool contig = st[0] == (int64_t)sizeof(CT_##T);                                \
         if (st[1] == 0) {                                                                    \
             ACC a = *(ACC *)d[1];                                                            \
-            for (int64_t i = 0; i < n; i++, x += st[0])                                      \
-                STEP(a, LOAD(x));                                                            \
+            if (LANES && contig) {                                                           \
+                const CT_##T *xv = (const CT_##T *)x;                                        \
+                LT m = (LT)a;                                                                \
+                int nan = 0;                                                                 \
+                DO_PRAGMA(omp simd reduction(LOP : m) reduction(| : nan))                    \
+                for (int64_t i = 0; i < n; i++) {                                            \
+                    LT v = LVL_##T(xv[i]);                                                   \
+                    LSTEP(m, v);                                                             \
+                    if (NANS)                                                                \
+                        nan |= v != v;                                                       \
+                }                                                                            \
+                if (NANS && nan)                                                             \
+                    a = (ACC)NAN;                                                            \
+                else                                                                         \
+                    STEP(a, m);                                                              \
+            } else {                                                                         \
+                for (int64_t i = 0; i < n; i++, x += st[0])                                  \
+                    STEP(a, LV_##T(*(const CT_##T *)x));                                     \
+            }                                                                                \
             *(ACC *)d[1] = a;                                                                \
+        } else if (contig && st[1] == (int64_t)sizeof(ACC)) {                               \
+            const CT_##T *xv = (const CT_##T *)x;                                            \
+            ACC *av = (ACC *)d[1];                                                           \
+            _Pragma("omp simd") for (int64_t i = 0; i < n; i++) STEP(av[i], LV_##T(xv[i]));  \
         } else {                                                                             \
             char *o = d[1];                                                                  \
             for (int64_t i = 0; i < n; i++, x += st[0], o += st[1]) {                        \
                 ACC a = *(ACC *)o;                                                           \
-                STEP(a, LOAD(x));                                                            \
+                STEP(a, LV_##T(*(const CT_##T *)x));                                         \
                 *(ACC *)o = a;                                                               \
             }                                                                                \
         }                                                                                    \
-    }
+    }                                                                                        \
+    DEF_2D(name, 0, 0)
 
 /* Value and index: a run with accumulator stride 0 walks the reduced dim
- * (index ri + i); otherwise every element of the run has index ri. */
-#define DEF_ARG(name, ACC, LOAD, BETTER)                                                     \
-    static void name(char **d, const int64_t *st, int64_t n, int64_t ri, const RCtx *c) {   \
+ * (index ri + i); otherwise every element of the run has index ri. Kept
+ * sequential: ties must resolve to the first index. */
+#define DEF_ARG(name, T, ACC, BETTER)                                                        \
+    static inline void name##_1(char **d, const int64_t *st, int64_t n, int64_t ri,         \
+                                const RCtx *c) {                                             \
         (void)c;                                                                             \
         const char *x = d[0];                                                                \
         if (st[1] == 0) {                                                                    \
             ACC a = *(ACC *)d[1];                                                            \
             int64_t ai = *(int64_t *)d[2];                                                   \
             for (int64_t i = 0; i < n; i++, x += st[0]) {                                    \
-                ACC v = LOAD(x);                                                             \
+                ACC v = LV_##T(*(const CT_##T *)x);                                          \
                 if (BETTER(v, a)) {                                                          \
                     a = v;                                                                   \
                     ai = ri + i;                                                             \
@@ -225,14 +366,15 @@ static inline float bf16f(uint16_t h) {
         } else {                                                                             \
             char *o = d[1], *oi = d[2];                                                      \
             for (int64_t i = 0; i < n; i++, x += st[0], o += st[1], oi += st[2]) {           \
-                ACC v = LOAD(x);                                                             \
+                ACC v = LV_##T(*(const CT_##T *)x);                                          \
                 if (BETTER(v, *(ACC *)o)) {                                                  \
                     *(ACC *)o = v;                                                           \
                     *(int64_t *)oi = ri;                                                     \
                 }                                                                            \
             }                                                                                \
         }                                                                                    \
-    }
+    }                                                                                        \
+    DEF_2D(name, 1, 1)
 
 /* NaN wins a max/min and then stays: "v is better" is "v > a or v is NaN",
  * unless a already is NaN. */
@@ -267,6 +409,11 @@ static inline float bf16f(uint16_t h) {
         if (v_ < (a))                                                                        \
             (a) = v_;                                                                        \
     } while (0)
+/* simd lane steps (NaN is tracked separately; e has no side effects) */
+#define LS_MAX(a, e) ((a) = (e) > (a) ? (e) : (a))
+#define LS_MIN(a, e) ((a) = (e) < (a) ? (e) : (a))
+#define LS_MAXABS(a, e) LS_MAX(a, ((e) < 0 ? -(e) : (e)))
+#define LS_MINABS(a, e) LS_MIN(a, ((e) < 0 ? -(e) : (e)))
 #define ST_ANY(a, e) ((a) |= (uint8_t)((e) != 0))
 #define ST_ALL(a, e) ((a) &= (uint8_t)((e) != 0))
 /* torch multiplies float32 in float: round each partial product. */
@@ -297,22 +444,22 @@ typedef enum ROp {
 } ROp;
 
 #define FLOAT_LOOPS(T)                                                                       \
-    DEF_ADD(sum_##T, double, LD_##T, TM_ID, 0)                                               \
-    DEF_FOLD(prod_##T, double, LD_##T, ST_PROD_##T)                                          \
-    DEF_FOLD(max_##T, double, LD_##T, ST_MAXF)                                               \
-    DEF_FOLD(min_##T, double, LD_##T, ST_MINF)                                               \
-    DEF_ARG(argmax_##T, double, LD_##T, GT_F)                                                \
-    DEF_ARG(argmin_##T, double, LD_##T, LT_F)                                                \
-    DEF_FOLD(any_##T, uint8_t, LD_##T, ST_ANY)                                               \
-    DEF_FOLD(all_##T, uint8_t, LD_##T, ST_ALL)                                               \
-    DEF_ADD(abssum_##T, double, LD_##T, TM_ABS, 0)                                           \
-    DEF_ADD(sqsum_##T, double, LD_##T, TM_SQ_##T, 0)                                         \
-    DEF_ADD(powsum_##T, double, LD_##T, TM_POW_##T, 0)                                       \
-    DEF_ADD(nzsum_##T, double, LD_##T, TM_NZ, 0)                                             \
-    DEF_FOLD(absmax_##T, double, LD_##T, ST_MAXABS)                                          \
-    DEF_FOLD(absmin_##T, double, LD_##T, ST_MINABS)                                          \
-    DEF_ADD(devsum_##T, double, LD_##T, TM_DEV, 1)                                           \
-    DEF_ADD(expsum_##T, double, LD_##T, TM_EXP, 1)                                           \
+    DEF_ADD(sum_##T, T, double, TM_ID, 0)                                                    \
+    DEF_FOLD(prod_##T, T, double, ST_PROD_##T, 0, double, +, ST_PROD_##T, 0)                 \
+    DEF_FOLD(max_##T, T, double, ST_MAXF, 1, LT_##T, max, LS_MAX, 1)                         \
+    DEF_FOLD(min_##T, T, double, ST_MINF, 1, LT_##T, min, LS_MIN, 1)                         \
+    DEF_ARG(argmax_##T, T, double, GT_F)                                                     \
+    DEF_ARG(argmin_##T, T, double, LT_F)                                                     \
+    DEF_FOLD(any_##T, T, uint8_t, ST_ANY, 1, uint8_t, |, ST_ANY, 0)                          \
+    DEF_FOLD(all_##T, T, uint8_t, ST_ALL, 1, uint8_t, &, ST_ALL, 0)                          \
+    DEF_ADD(abssum_##T, T, double, TM_ABS, 0)                                                \
+    DEF_ADD(sqsum_##T, T, double, TM_SQ_##T, 0)                                              \
+    DEF_ADD(powsum_##T, T, double, TM_POW_##T, 0)                                            \
+    DEF_ADD(nzsum_##T, T, double, TM_NZ, 0)                                                  \
+    DEF_FOLD(absmax_##T, T, double, ST_MAXABS, 1, LT_##T, max, LS_MAXABS, 1)                 \
+    DEF_FOLD(absmin_##T, T, double, ST_MINABS, 1, LT_##T, min, LS_MINABS, 1)                 \
+    DEF_ADD(devsum_##T, T, double, TM_DEV, 1)                                                \
+    DEF_ADD(expsum_##T, T, double, TM_EXP_##T, 1)                                            \
     static const RLoop loops_##T[R_NOPS] = {                                                 \
         [R_SUM] = sum_##T,       [R_PROD] = prod_##T,     [R_MAX] = max_##T,                 \
         [R_MIN] = min_##T,       [R_ARGMAX] = argmax_##T, [R_ARGMIN] = argmin_##T,           \
@@ -323,14 +470,14 @@ typedef enum ROp {
     };
 
 #define INT_LOOPS(T)                                                                         \
-    DEF_ADD(sum_##T, uint64_t, LD_##T, TM_ID, 0)                                             \
-    DEF_FOLD(prod_##T, uint64_t, LD_##T, ST_PRODI)                                           \
-    DEF_FOLD(max_##T, int64_t, LD_##T, ST_MAXI)                                              \
-    DEF_FOLD(min_##T, int64_t, LD_##T, ST_MINI)                                              \
-    DEF_ARG(argmax_##T, int64_t, LD_##T, GT_I)                                               \
-    DEF_ARG(argmin_##T, int64_t, LD_##T, LT_I)                                               \
-    DEF_FOLD(any_##T, uint8_t, LD_##T, ST_ANY)                                               \
-    DEF_FOLD(all_##T, uint8_t, LD_##T, ST_ALL)                                               \
+    DEF_ADD(sum_##T, T, uint64_t, TM_ID, 0)                                                  \
+    DEF_FOLD(prod_##T, T, uint64_t, ST_PRODI, 0, uint64_t, +, ST_PRODI, 0)                   \
+    DEF_FOLD(max_##T, T, int64_t, ST_MAXI, 1, int64_t, max, LS_MAX, 0)                       \
+    DEF_FOLD(min_##T, T, int64_t, ST_MINI, 1, int64_t, min, LS_MIN, 0)                       \
+    DEF_ARG(argmax_##T, T, int64_t, GT_I)                                                    \
+    DEF_ARG(argmin_##T, T, int64_t, LT_I)                                                    \
+    DEF_FOLD(any_##T, T, uint8_t, ST_ANY, 1, uint8_t, |, ST_ANY, 0)                          \
+    DEF_FOLD(all_##T, T, uint8_t, ST_ALL, 1, uint8_t, &, ST_ALL, 0)                          \
     static const RLoop loops_##T[R_NOPS] = {                                                 \
         [R_SUM] = sum_##T,       [R_PROD] = prod_##T,     [R_MAX] = max_##T,                 \
         [R_MIN] = min_##T,       [R_ARGMAX] = argmax_##T, [R_ARGMIN] = argmin_##T,           \
@@ -379,22 +526,26 @@ typedef struct RedRun {
     int64_t out_numel;
 } RedRun;
 
-/* Run the whole iteration space of `it`; rbase offsets reduced indices. */
+/* Run the whole iteration space of `it` in 2-d blocks (its two innermost
+ * dims); rbase offsets reduced indices. */
 static void run_box(const TensorIter *it, int rdim, int64_t rbase, RLoop loop, const RCtx *c) {
     int nd = it->ndim, nops = it->nops;
     for (int d = 0; d < nd; d++)
         if (it->shape[d] == 0)
             return;
-    char *p[TSI_ITER_MAX_OPERANDS];
-    int64_t inner[TSI_ITER_MAX_OPERANDS];
+    char *p[3] = {NULL, NULL, NULL};
+    int64_t inner[3] = {0, 0, 0}, outer[3] = {0, 0, 0};
     int64_t idx[TSI_MAX_DIM] = {0};
     for (int k = 0; k < nops; k++) {
         p[k] = it->data[k];
         inner[k] = it->strides[k][0];
+        outer[k] = nd > 1 ? it->strides[k][1] : 0;
     }
+    int64_t n2 = nd > 1 ? it->shape[1] : 1;
     for (;;) {
-        loop(p, inner, it->shape[0], rbase + (rdim > 0 ? idx[rdim] : 0), c);
-        int d = 1;
+        loop(p, inner, outer, it->shape[0], n2, rbase + (rdim >= 2 ? idx[rdim] : 0),
+             rdim == 1 ? 1 : 0, c);
+        int d = 2;
         for (; d < nd; d++) {
             for (int k = 0; k < nops; k++)
                 p[k] += it->strides[k][d];
@@ -1115,7 +1266,8 @@ enum { COLS = 64 };
 #define LDV_bf16(v) bf16f(v)
 #define ID(v) (v)
 
-/* One job: line block (o, column chunk j0). */
+/* One job: line block (o, column chunk j0); a whole line when the dim is
+ * innermost. */
 #define DEF_SCAN(name, CT, ACC, LOAD, STORE)                                                 \
     static void name(const char *xv, char *yv, Lines l, int64_t job) {                      \
         int64_t chunks = (l.inner + COLS - 1) / COLS;                                        \
@@ -1123,11 +1275,19 @@ enum { COLS = 64 };
         int64_t w = l.inner - j0 < COLS ? l.inner - j0 : COLS;                               \
         const CT *x = (const CT *)xv + o * l.n * l.inner + j0;                               \
         CT *y = (CT *)yv + o * l.n * l.inner + j0;                                           \
+        if (l.inner == 1) {                                                                  \
+            ACC a = 0;                                                                       \
+            for (int64_t i = 0; i < l.n; i++) {                                              \
+                a += (ACC)LOAD(x[i]);                                                        \
+                y[i] = (CT)STORE(a);                                                         \
+            }                                                                                \
+            return;                                                                          \
+        }                                                                                    \
         ACC acc[COLS];                                                                       \
         for (int64_t j = 0; j < w; j++)                                                      \
             acc[j] = 0;                                                                      \
         for (int64_t i = 0; i < l.n; i++, x += l.inner, y += l.inner)                        \
-            for (int64_t j = 0; j < w; j++) {                                                \
+            _Pragma("omp simd") for (int64_t j = 0; j < w; j++) {                            \
                 acc[j] += (ACC)LOAD(x[j]);                                                   \
                 y[j] = (CT)STORE(acc[j]);                                                    \
             }                                                                                \
@@ -1194,17 +1354,54 @@ Tensor *kern_cumsum(const Tensor *t, int64_t dim, DType dtype, Err *err) {
 }
 
 /*
- * Softmax over lines: max, sum of exp(x - max) in double, then the outputs.
- * CT: storage type; FT: compute type (float for float32 and bfloat16, as
- * torch computes them; double for float64).
+ * Softmax over one contiguous line (the dim is innermost), in the input's
+ * own precision as torch computes it: the max, exp(x - max) stored while
+ * summing (in double), then a scale by 1/sum; log_softmax subtracts
+ * max + log(sum). A nan anywhere makes the sum nan, so the max may skip it.
  */
-#define DEF_SOFTMAX(name, CT, FT, LOAD, STORE, EXPF, LOGF, LOG)                              \
+#define DEF_SOFTMAX_LINE(name, T, EXPF, LOG)                                                 \
+    static void name(const T *x, T *y, int64_t n) {                                          \
+        T m = -INFINITY;                                                                     \
+        _Pragma("omp simd reduction(max : m)") for (int64_t i = 0; i < n; i++) m =           \
+            x[i] > m ? x[i] : m;                                                             \
+        double s = 0;                                                                        \
+        if (LOG) {                                                                           \
+            _Pragma("omp simd reduction(+ : s)") for (int64_t i = 0; i < n; i++) s +=        \
+                EXPF(x[i] - m);                                                              \
+            T ls = (T)log(s); /* (x - m) - ls, not x - (m + ls): exact for x near m */       \
+            _Pragma("omp simd") for (int64_t i = 0; i < n; i++) y[i] = (x[i] - m) - ls;      \
+        } else {                                                                             \
+            _Pragma("omp simd reduction(+ : s)") for (int64_t i = 0; i < n; i++) {           \
+                T e = EXPF(x[i] - m);                                                        \
+                y[i] = e;                                                                    \
+                s += e;                                                                      \
+            }                                                                                \
+            T inv = (T)(1.0 / s);                                                            \
+            _Pragma("omp simd") for (int64_t i = 0; i < n; i++) y[i] *= inv;                 \
+        }                                                                                    \
+    }
+
+DEF_SOFTMAX_LINE(softmax_line_f32, float, vexpf, 0)
+DEF_SOFTMAX_LINE(softmax_line_f64, double, exp, 0)
+DEF_SOFTMAX_LINE(logsoftmax_line_f32, float, vexpf, 1)
+DEF_SOFTMAX_LINE(logsoftmax_line_f64, double, exp, 1)
+
+/*
+ * Softmax over a block of up to COLS columns when the dim is not innermost:
+ * per-column max and sum of exp(x - max) (in double) while rows stream
+ * past, then the outputs. CT: storage type; FT: compute type (float for
+ * float32 and bfloat16, as torch computes them; double for float64).
+ * LINE(x, y, n): runs the contiguous-line kernel and gives 1, or gives 0.
+ */
+#define DEF_SOFTMAX(name, CT, FT, LOAD, STORE, EXPF, LOG, LINE, KEEP)                        \
     static void name(const char *xv, char *yv, Lines l, int64_t job) {                      \
         int64_t chunks = (l.inner + COLS - 1) / COLS;                                        \
         int64_t o = job / chunks, j0 = job % chunks * COLS;                                  \
         int64_t w = l.inner - j0 < COLS ? l.inner - j0 : COLS;                               \
         const CT *x0 = (const CT *)xv + o * l.n * l.inner + j0;                              \
         CT *y0 = (CT *)yv + o * l.n * l.inner + j0;                                          \
+        if (l.inner == 1 && LINE(x0, y0, l.n))                                               \
+            return;                                                                          \
         FT mx[COLS];                                                                         \
         double sum[COLS];                                                                    \
         for (int64_t j = 0; j < w; j++) {                                                    \
@@ -1213,24 +1410,31 @@ Tensor *kern_cumsum(const Tensor *t, int64_t dim, DType dtype, Err *err) {
         }                                                                                    \
         const CT *x = x0;                                                                    \
         for (int64_t i = 0; i < l.n; i++, x += l.inner)                                      \
-            for (int64_t j = 0; j < w; j++) {                                                \
+            _Pragma("omp simd") for (int64_t j = 0; j < w; j++) {                            \
                 FT v = LOAD(x[j]);                                                           \
-                if (isnan(v) || v > mx[j])                                                   \
-                    mx[j] = isnan(mx[j]) ? mx[j] : v;                                        \
+                mx[j] = v > mx[j] ? v : mx[j];                                               \
             }                                                                                \
-        x = x0;                                                                              \
-        for (int64_t i = 0; i < l.n; i++, x += l.inner)                                      \
-            for (int64_t j = 0; j < w; j++)                                                  \
-                sum[j] += EXPF(LOAD(x[j]) - mx[j]);                                          \
-        FT f[COLS];                                                                          \
-        for (int64_t j = 0; j < w; j++)                                                      \
-            f[j] = LOG ? (FT)LOGF(sum[j]) : (FT)(1.0 / sum[j]);                              \
         x = x0;                                                                              \
         CT *y = y0;                                                                          \
         for (int64_t i = 0; i < l.n; i++, x += l.inner, y += l.inner)                        \
-            for (int64_t j = 0; j < w; j++) {                                                \
-                FT v = LOAD(x[j]) - mx[j];                                                   \
-                y[j] = STORE(LOG ? v - f[j] : EXPF(v) * f[j]);                               \
+            _Pragma("omp simd") for (int64_t j = 0; j < w; j++) {                            \
+                FT e = EXPF(LOAD(x[j]) - mx[j]);                                             \
+                sum[j] += e;                                                                 \
+                if (KEEP && !LOG)                                                            \
+                    y[j] = STORE(e);                                                         \
+            }                                                                                \
+        FT f[COLS];                                                                          \
+        for (int64_t j = 0; j < w; j++)                                                      \
+            f[j] = LOG ? (FT)log(sum[j]) : (FT)(1.0 / sum[j]);                               \
+        x = x0;                                                                              \
+        y = y0;                                                                              \
+        for (int64_t i = 0; i < l.n; i++, x += l.inner, y += l.inner)                        \
+            _Pragma("omp simd") for (int64_t j = 0; j < w; j++) {                            \
+                FT v = LOAD(x[j]);                                                           \
+                if (LOG)                                                                     \
+                    y[j] = STORE((v - mx[j]) - f[j]);                                        \
+                else                                                                         \
+                    y[j] = STORE((KEEP ? LOAD(y[j]) : EXPF(v - mx[j])) * f[j]);              \
             }                                                                                \
     }
 
@@ -1238,14 +1442,21 @@ Tensor *kern_cumsum(const Tensor *t, int64_t dim, DType dtype, Err *err) {
 #define LDD(v) ((double)(v))
 #define STF(v) ((float)(v))
 #define STD(v) ((double)(v))
-#define LOGD(v) log(v)
 
-DEF_SOFTMAX(softmax_f32, float, float, LDF, STF, expf, LOGD, 0)
-DEF_SOFTMAX(softmax_f64, double, double, LDD, STD, exp, LOGD, 0)
-DEF_SOFTMAX(softmax_bf16, uint16_t, float, LDV_bf16, ST_bf16, expf, LOGD, 0)
-DEF_SOFTMAX(logsoftmax_f32, float, float, LDF, STF, expf, LOGD, 1)
-DEF_SOFTMAX(logsoftmax_f64, double, double, LDD, STD, exp, LOGD, 1)
-DEF_SOFTMAX(logsoftmax_bf16, uint16_t, float, LDV_bf16, ST_bf16, expf, LOGD, 1)
+#define LINE_SM32(x, y, n) (softmax_line_f32(x, y, n), 1)
+#define LINE_SM64(x, y, n) (softmax_line_f64(x, y, n), 1)
+#define LINE_LSM32(x, y, n) (logsoftmax_line_f32(x, y, n), 1)
+#define LINE_LSM64(x, y, n) (logsoftmax_line_f64(x, y, n), 1)
+#define NO_LINE(x, y, n) 0
+
+/* KEEP: the output type holds exp(x - max) exactly, so it is stored in
+ * the second pass and scaled in the third instead of recomputed */
+DEF_SOFTMAX(softmax_f32, float, float, LDF, STF, vexpf, 0, LINE_SM32, 1)
+DEF_SOFTMAX(softmax_f64, double, double, LDD, STD, exp, 0, LINE_SM64, 1)
+DEF_SOFTMAX(softmax_bf16, uint16_t, float, LDV_bf16, ST_bf16, vexpf, 0, NO_LINE, 0)
+DEF_SOFTMAX(logsoftmax_f32, float, float, LDF, STF, vexpf, 1, LINE_LSM32, 1)
+DEF_SOFTMAX(logsoftmax_f64, double, double, LDD, STD, exp, 1, LINE_LSM64, 1)
+DEF_SOFTMAX(logsoftmax_bf16, uint16_t, float, LDV_bf16, ST_bf16, vexpf, 1, NO_LINE, 0)
 
 static Tensor *softmax_impl(const Tensor *t, int64_t dim, DType dtype, bool log, Err *err) {
     int64_t d = 0;
