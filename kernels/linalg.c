@@ -602,7 +602,8 @@ Tensor *kern_dot(const Tensor *a, const Tensor *b, Err *err) {
         not_implemented(err, "dot", a->dtype);
         return NULL;
     }
-    return product(a, b, 0, NULL, a->dtype, false, NULL, scalar_int(0), one(), err);
+    int64_t none[1] = {0}; /* a 0-d result: no sizes */
+    return product(a, b, 0, none, a->dtype, false, NULL, scalar_int(0), one(), err);
 }
 
 static int check_mv(const Tensor *a, const Tensor *v, DType *dt, bool *trivial, Err *err) {
