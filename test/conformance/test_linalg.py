@@ -68,10 +68,12 @@ LAYOUT_PAIRS = [("contig", "contig"), ("t", "contig"), ("contig", "t"), ("t", "t
 
 @pytest.mark.parametrize("sa,sb", MATMUL_PAIRS, ids=PAIR_IDS)
 @pytest.mark.parametrize("la,lb", LAYOUT_PAIRS, ids=str)
-@pytest.mark.parametrize("dtype", [torch.float32, torch.float64], ids=str)
-def test_matmul_float(drv, sa, sb, la, lb, dtype):
-    a, b = operand(sa, dtype, la, 1), operand(sb, dtype, lb, 2)
+def test_matmul_float(drv, sa, sb, la, lb):
+    a, b = operand(sa, torch.float32, la, 1), operand(sb, torch.float32, lb, 2)
     expect(drv, "matmul", [a, b], lambda: torch.matmul(a, b))
+    if la == lb:  # float64 (dgemm/dgemv/ddot) on fewer layouts
+        ad, bd = operand(sa, torch.float64, la, 1), operand(sb, torch.float64, lb, 2)
+        expect(drv, "matmul", [ad, bd], lambda: torch.matmul(ad, bd))
 
 
 @pytest.mark.parametrize("sa,sb", MATMUL_PAIRS, ids=PAIR_IDS)
@@ -211,7 +213,7 @@ def test_addmm_dtype_errors(drv, ds, da, db):
 
 
 @pytest.mark.parametrize("self_shape", [(3,), (2, 2, 3), (2, 1, 3), (4,), (1, 2, 2, 3), ()], ids=str)
-@pytest.mark.parametrize("beta,alpha", SCALES[:4], ids=str)
+@pytest.mark.parametrize("beta,alpha", SCALES[:3], ids=str)
 @pytest.mark.parametrize("dtype", [torch.float32, torch.int64, torch.float16], ids=str)
 @pytest.mark.parametrize("shapes", [((2, 2, 4), (2, 4, 3)), ((2, 2, 0), (2, 0, 3)),
                                     ((2, 2, 4), (3, 4, 3)), ((2, 4), (2, 4, 3))], ids=str)
