@@ -298,7 +298,81 @@ Tensor *kern_threshold(const Tensor *t, Scalar threshold, Scalar value, Tensor *
 
 /* ---- reductions (kernels/reduce.c) ---- */
 
+/*
+ * Reductions with torch 1.13's semantics. `dims` lists the dims to reduce:
+ * negative dims wrap, a 0-d tensor accepts 0 and -1, a repeated dim is an
+ * error, and ndims == 0 reduces over every dim (torch's dim=None and dim=[]).
+ * keepdim keeps reduced dims as size 1. `dtype` is torch's optional dtype
+ * argument, TSI_DTYPE_INVALID for the default (integers and bool sum to
+ * int64); when given, the input is converted to it first, as torch does.
+ * Results are new contiguous tensors. Floating sums accumulate in double.
+ */
+Tensor *kern_sum(const Tensor *t, const int64_t *dims, int ndims, bool keepdim, DType dtype,
+                 Err *err);
+/* Floating inputs (or a floating dtype) only, like torch. */
+Tensor *kern_mean(const Tensor *t, const int64_t *dims, int ndims, bool keepdim, DType dtype,
+                  Err *err);
+Tensor *kern_prod(const Tensor *t, const int64_t *dims, int ndims, bool keepdim, DType dtype,
+                  Err *err);
+/* NaN propagates; reducing a zero-size dim is an error. */
+Tensor *kern_amax(const Tensor *t, const int64_t *dims, int ndims, bool keepdim, Err *err);
+Tensor *kern_amin(const Tensor *t, const int64_t *dims, int ndims, bool keepdim, Err *err);
+/* torch.max(t, dim) / torch.min(t, dim): values and int64 indices. Ties give
+ * the first index; a NaN wins and gives its index. */
+int kern_max_dim(const Tensor *t, int64_t dim, bool keepdim, Tensor **values, Tensor **indices,
+                 Err *err);
+int kern_min_dim(const Tensor *t, int64_t dim, bool keepdim, Tensor **values, Tensor **indices,
+                 Err *err);
+/* dim NULL: the index into the flattened tensor (keepdim gives all-1 dims). */
+Tensor *kern_argmax(const Tensor *t, const int64_t *dim, bool keepdim, Err *err);
+Tensor *kern_argmin(const Tensor *t, const int64_t *dim, bool keepdim, Err *err);
+/* torch.max(t) / torch.min(t) with no dim: a 0-d tensor. */
+Tensor *kern_max_all(const Tensor *t, Err *err);
+Tensor *kern_min_all(const Tensor *t, Err *err);
+/* Divisor max(0, N - correction); unbiased=True is correction 1. */
+Tensor *kern_var(const Tensor *t, const int64_t *dims, int ndims, double correction,
+                 bool keepdim, Err *err);
+Tensor *kern_std(const Tensor *t, const int64_t *dims, int ndims, double correction,
+                 bool keepdim, Err *err);
+/* bool results (uint8 for uint8 inputs, as torch 1.13). */
+Tensor *kern_any(const Tensor *t, const int64_t *dims, int ndims, bool keepdim, Err *err);
+Tensor *kern_all(const Tensor *t, const int64_t *dims, int ndims, bool keepdim, Err *err);
+/* Integer inputs give float32. torch's dim is required here; ndims == 0
+ * behaves like torch 1.13's dim=[] (an error unless keepdim or 0-d). */
+Tensor *kern_logsumexp(const Tensor *t, const int64_t *dims, int ndims, bool keepdim, Err *err);
+/* Vector p-norm over dims (torch.norm with a numeric p, linalg.vector_norm);
+ * p may be 0 and +-INFINITY. Floating inputs only. */
+Tensor *kern_norm(const Tensor *t, double p, const int64_t *dims, int ndims, bool keepdim,
+                  DType dtype, Err *err);
+/* Scans and normalisations along one dim. */
+Tensor *kern_cumsum(const Tensor *t, int64_t dim, DType dtype, Err *err);
+Tensor *kern_softmax(const Tensor *t, int64_t dim, DType dtype, Err *err);
+Tensor *kern_log_softmax(const Tensor *t, int64_t dim, DType dtype, Err *err);
+
 /* ---- linear algebra (kernels/linalg.c) ---- */
+
+/*
+ * Matrix products with torch 1.13's dispatch, dtype rules and error
+ * messages. float32/float64 run on OpenBLAS (transposed views are passed
+ * as transposed operands, not copied), bfloat16 through float32, integer
+ * dtypes on plain loops; float16 and bool raise as torch's CPU kernels do.
+ * OpenBLAS uses kern_get_num_threads() threads.
+ */
+/* torch.matmul: dot, mv, mm, and batched products with broadcast batches. */
+Tensor *kern_matmul(const Tensor *a, const Tensor *b, Err *err);
+Tensor *kern_mm(const Tensor *a, const Tensor *b, Err *err);
+Tensor *kern_mv(const Tensor *a, const Tensor *v, Err *err);
+Tensor *kern_dot(const Tensor *a, const Tensor *b, Err *err);
+Tensor *kern_bmm(const Tensor *a, const Tensor *b, Err *err);
+/* beta * self + alpha * (a @ b); self broadcasts to the product's shape and
+ * is ignored when beta == 0 (so NaN there does not propagate). */
+Tensor *kern_addmm(const Tensor *self, const Tensor *a, const Tensor *b, Scalar beta,
+                   Scalar alpha, Err *err);
+Tensor *kern_baddbmm(const Tensor *self, const Tensor *a, const Tensor *b, Scalar beta,
+                     Scalar alpha, Err *err);
+/* torch.nn.functional.linear: x (..., in) @ w(out, in)^T + bias; bias may be
+ * NULL. One GEMM with the bias pre-broadcast into the output. */
+Tensor *kern_linear(const Tensor *x, const Tensor *w, const Tensor *bias, Err *err);
 
 /* ---- shape and views (kernels/view.c, kernels/join.c) ---- */
 
