@@ -41,15 +41,9 @@ enum { GRAIN = 32768 };
 
 /* --------------------------------------------------------------- dims */
 
+/* torch's maybe_wrap_dim with a 0-d tensor treated as 1-d */
 static int wrap_dim(int64_t d, int ndim, int64_t *out, Err *err) {
-    int64_t n = ndim > 0 ? ndim : 1;
-    if (d < -n || d >= n)
-        return err_set(err, TSI_ERR_INDEX,
-                       "Dimension out of range (expected to be in range of [%lld, %lld], but "
-                       "got %lld)",
-                       (long long)-n, (long long)(n - 1), (long long)d);
-    *out = d < 0 ? d + n : d;
-    return TSI_OK;
+    return kern_wrap_dim(d, ndim, true, out, err);
 }
 
 /* mask[d] marks the reduced dims; ndims == 0 means all of them. */
